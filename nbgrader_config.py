@@ -1,0 +1,21 @@
+"""nbgrader configuration for the course (instructor side).
+
+solutions/ is nbgrader's source directory (solutions + hidden tests); exercises/ is its
+release directory, generated with `nbgrader generate_assignment "*" --no-db --force` and
+committed. Assignments are months: month-01, month-02, ...
+"""
+
+import os
+
+c = get_config()  # noqa: F821  (nbgrader injects it)
+
+c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
+c.CourseDirectory.course_id = "serverless-mastery"
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "exercises"
+# Data files beside a notebook travel with it; caches and checkpoints do not.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".*"]
+# A test cell that talks to the local AWS may take a while; an infinite loop may not.
+c.Execute.timeout = 120
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"

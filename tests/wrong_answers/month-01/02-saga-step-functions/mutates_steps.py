@@ -1,0 +1,20 @@
+# Wrong answer: wires the shared steps dict in place instead of a copy, so the template every caller shares is changed.
+# cell: saga-definition
+# loses: test-retry-policy
+def saga_definition(steps):
+    s = steps
+    retry = [{"ErrorEquals": shop.TRANSIENT_ERRORS, "IntervalSeconds": 1,
+              "MaxAttempts": 3, "BackoffRate": 2.0}]
+
+    def undo_from(state):
+        return [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": state}]
+
+    s["ReserveInventory"].update(Next="ChargePayment", Retry=retry, Catch=undo_from("MarkOrderFailed"))
+    s["ChargePayment"].update(Next="CreateShipment", Retry=retry, Catch=undo_from("ReleaseInventory"))
+    s["CreateShipment"].update(Next="ConfirmOrder", Retry=retry, Catch=undo_from("RefundPayment"))
+    s["ConfirmOrder"].update(End=True, Retry=retry)
+    s["RefundPayment"].update(Next="ReleaseInventory", Retry=retry)
+    s["ReleaseInventory"].update(Next="MarkOrderFailed", Retry=retry)
+    s["MarkOrderFailed"].update(Next="OrderFailed", Retry=retry)
+    s["OrderFailed"] = {"Type": "Fail", "Error": "OrderFailed", "Cause": "compensated"}
+    return {"StartAt": "ReserveInventory", "States": s}
