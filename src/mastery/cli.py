@@ -60,7 +60,8 @@ def _start(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="mastery", description="Serverless Mastery Lab")
     sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser("up", help="use LocalStack if it runs, else start the embedded emulator").set_defaults(fn=_up)
+    up = sub.add_parser("up", help="use LocalStack if it runs, else start the embedded emulator")
+    up.set_defaults(fn=_up)
     sub.add_parser("down", help="stop the embedded emulator").set_defaults(fn=_down)
     sub.add_parser("status", help="what backend answers, and where").set_defaults(fn=_status)
     c = sub.add_parser("check", help="grade your working copy now: per test, pass/fail, points, hint")
