@@ -116,24 +116,27 @@ def learner_id() -> str:
 
 @dataclass(frozen=True)
 class Namespace:
-    """Names every resource ``<learner>-<exercise>-<name>`` and tags it with both."""
+    """Names every resource ``<learner>--<exercise>--<name>`` and tags it with both.
+
+    Slugs never contain ``--``, so the double hyphen makes ownership unambiguous: exercise
+    ``m01-saga`` does not own ``ann--m01-saga-lesson--orders``."""
 
     exercise: str
     learner: str = field(default_factory=learner_id)
 
     @property
     def prefix(self) -> str:
-        return f"{_slug(self.learner, 24)}-{_slug(self.exercise, 24)}"
+        return f"{_slug(self.learner, 24)}--{_slug(self.exercise, 24)}"
 
     def name(self, resource: str) -> str:
-        return f"{self.prefix}-{_slug(resource, 30)}"
+        return f"{self.prefix}--{_slug(resource, 28)}"
 
     @property
     def tags(self) -> dict[str, str]:
         return {"course:learner": self.learner, "course:exercise": self.exercise}
 
     def owns(self, name: str) -> bool:
-        return name.startswith(self.prefix + "-")
+        return name.startswith(self.prefix + "--")
 
 
 def namespace(exercise: str, learner: str | None = None) -> Namespace:

@@ -47,7 +47,7 @@ def read_notebook(path: str | os.PathLike) -> NotebookNode:
         raise SubmissionError(f"{path}: the file is empty. Restore it from exercises/ and redo the cells.")
     try:
         nb = nbformat.reads(text, as_version=4)
-    except (json.JSONDecodeError, nbformat.reader.NotJSONError, ValueError) as e:
+    except Exception as e:  # not JSON, not a notebook, an unknown nbformat version, ...
         raise SubmissionError(
             f"{path}: not a valid notebook ({str(e).splitlines()[0][:120]}). "
             "If you edited it outside Jupyter, restore it from exercises/ or a checkpoint."
@@ -229,8 +229,9 @@ def check_notebook(path: str | os.PathLike, timeout: int = 120) -> Report:
     """Grade one working copy against its release's visible tests. Writes nothing."""
     path = Path(path)
     t0 = time.perf_counter()
+    learner_nb = read_notebook(path)
     reference = read_notebook(reference_for(path))
-    work = restore_cells(read_notebook(path), reference)
+    work = restore_cells(learner_nb, reference)
     executed = execute(work, path.parent.resolve(), timeout)
     hidden = hidden_tests(path)
     visible = [r for r in grade_cells(executed) if r.grade_id not in hidden]

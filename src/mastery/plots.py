@@ -26,6 +26,7 @@ def execution_timeline(events: list[dict], title: str = "", compensations=(), ax
     ax.set_xlabel("seconds since the execution started")
     ax.set_title(title)
     handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in COLORS.values()]
-    ax.legend(handles, ["step", "failed step", "compensation"], loc="lower right", fontsize=8)
-    ax.margins(x=0.45)
+    ax.legend(handles, ["step", "failed step", "compensation"], fontsize=8,
+              loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    ax.set_xlim(left=0, right=max((r["end"] for r in rows), default=0.01) * 1.45 + 0.004)
     return ax

@@ -1,0 +1,59 @@
+"""The nbgrader docs course's discipline: every source notebook passes its own tests, every
+generated release passes none, and the committed exercises/ is exactly what nbgrader
+generates from solutions/."""
+
+from __future__ import annotations
+
+import filecmp
+import subprocess
+import sys
+
+import pytest
+
+from mastery import paths
+
+SOLUTIONS = sorted(paths.solutions_dir().glob("month-*/*.ipynb"))
+FIX = 'nbgrader generate_assignment "*" --no-db --force'
+
+
+def test_exercises_are_generated_from_solutions(tmp_path):
+    root = paths.course_root()
+    out = tmp_path / "release"
+    subprocess.run(
+        [sys.executable, "-m", "nbgrader", "generate_assignment", "*", "--no-db", "--force",
+         "--log-level=ERROR", f"--CourseDirectory.release_directory={out}"],
+        cwd=root, check=True, timeout=600,
+    )
+    cmp = filecmp.dircmp(out, root / "exercises")
+    problems = []
+
+    def walk(d, rel=""):
+        problems.extend(f"only generated: {rel}{n}" for n in d.left_only)
+        problems.extend(f"only committed: {rel}{n}" for n in d.right_only)
+        problems.extend(f"differs: {rel}{n}" for n in d.diff_files)
+        for name, sub in d.subdirs.items():
+            walk(sub, f"{rel}{name}/")
+
+    walk(cmp)
+    assert not problems, f"exercises/ is out of sync with solutions/ {problems}; run `{FIX}`"
+
+
+def test_every_lesson_has_an_exercise_and_back():
+    lessons = {p.relative_to(paths.notebooks_dir()) for p in paths.notebooks_dir().glob("month-*/*.ipynb")}
+    graded = {p.relative_to(paths.solutions_dir()) for p in SOLUTIONS}
+    assert lessons == graded, f"lesson/exercise pairs differ: {sorted(lessons ^ graded)}"
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("local_aws")
+@pytest.mark.parametrize("nb", SOLUTIONS, ids=[p.name for p in SOLUTIONS])
+def test_solution_passes_and_release_fails_its_tests(nb):
+    from nbgrader.validator import Validator
+
+    solved = Validator(ignore_checksums=True).validate(str(nb))
+    assert not solved.get("failed") and not solved.get("type_changed"), solved
+    release = paths.exercises_dir() / nb.parent.name / nb.name
+    inverted = Validator(invert=True).validate(str(release))
+    # hidden test cells are empty in the release: they pass trivially and prove nothing
+    passing = [c["source"] for c in inverted.get("passed", []) if c["source"].strip()]
+    assert not passing, f"release tests pass without any answer: {passing}"
