@@ -53,6 +53,8 @@ def _start(args) -> int:
     cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={root}", f"--port={args.port}"]
     if args.no_browser:
         cmd.append("--no-browser")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers and CI machines run as root
+        cmd.append("--allow-root")
     print("starting JupyterLab on the course; stop it with Ctrl-C (then `mastery down`)")
     return subprocess.call(cmd, cwd=root, env=dict(os.environ, MASTERY_COURSE_ROOT=str(root)))
 
