@@ -70,6 +70,21 @@ def test_spy_runs_the_hook_once_before_the_first_write():
     assert spy.items_read("t") == 3 and spy.items_read("other") == 0
 
 
+def test_spy_counts_items_read_through_paginators():
+    class Paginated(_FakeClient):
+        def get_paginator(self, op):
+            class P:
+                def paginate(self, **kw):
+                    yield {"Items": [{}, {}]}
+                    yield {"Items": [{}]}
+
+            return P()
+
+    spy = eventstore.ClientSpy(Paginated())
+    pages = list(spy.get_paginator("query").paginate(TableName="t"))
+    assert len(pages) == 2 and spy.items_read("t") == 3
+
+
 # ------------------------------------------------------------------ against the emulator
 
 
