@@ -1,0 +1,308 @@
+"""Plumbing for event sourcing and CQRS on DynamoDB (month 1, week 1).
+
+What is here is the part of an event-sourced system nobody should have to retype: the
+tables, the wire format of a stored event, the EventBridge bus → rule → SQS queue that
+feeds projections, a Lambda-shaped delivery loop, and a client *spy* that lets a test
+force two writers to interleave exactly where a race hurts. What is **not** here is the
+interesting part, which the lesson explains and the exercise asks for: appending with an
+expected version, replaying, deciding commands and projecting idempotently.
+
+Stored event (one DynamoDB item)::
+
+    aggregateId  S   partition key: one stream per aggregate
+    version      N   sort key: 1, 2, 3, ... (a number, so 10 sorts after 9)
+    type         S   e.g. "Deposited"
+    data         S   the event's fields as JSON (no Decimal surprises)
+
+Domain events travel as plain dicts ``{"aggregateId", "version", "type", "data"}``; on
+EventBridge they are the ``detail`` of an envelope whose ``detail-type`` is the event type.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+from mastery import aws
+
+WRITE_OPERATIONS = frozenset(
+    {"put_item", "update_item", "delete_item", "transact_write_items", "batch_write_item"}
+)
+READ_OPERATIONS = frozenset({"get_item", "query", "scan", "batch_get_item", "transact_get_items"})
+
+
+class ConcurrencyError(Exception):
+    """Another writer appended to the stream since you read it: reload and decide again."""
+
+    def __init__(self, aggregate_id: str, expected_version: int, detail: str = ""):
+        self.aggregate_id = aggregate_id
+        self.expected_version = expected_version
+        msg = (f"stream {aggregate_id!r} is no longer at version {expected_version}: another writer "
+               "appended first; reload the aggregate and retry the command")
+        super().__init__(msg + (f" ({detail})" if detail else ""))
+
+
+class CommandRejected(ValueError):
+    """The command is invalid for the aggregate's current state; nothing was appended."""
+
+
+# ------------------------------------------------------------------------------- tables
+
+
+def create_store(name: str, reset: bool = False) -> str:
+    """The event store table: PK ``aggregateId`` (S), SK ``version`` (N). Idempotent."""
+    return aws.ensure_table(name, "aggregateId", "version", attr_types={"version": "N"}, reset=reset)
+
+
+def create_snapshots(name: str, reset: bool = False) -> str:
+    """The snapshot table: one item per aggregate (PK ``aggregateId``): its latest snapshot."""
+    return aws.ensure_table(name, "aggregateId", reset=reset)
+
+
+def to_item(aggregate_id: str, version: int, event: dict) -> dict:
+    """A domain event ``{"type", "data"}`` as a DynamoDB item (wire format) at ``version``."""
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ValueError(f"version must be a positive int, not {version!r}")
+    return {
+        "aggregateId": {"S": aggregate_id},
+        "version": {"N": str(version)},
+        "type": {"S": event["type"]},
+        "data": {"S": json.dumps(event.get("data", {}), sort_keys=True)},
+    }
+
+
+def from_item(item: dict) -> dict:
+    """A stored item (wire format) back to ``{"aggregateId", "version", "type", "data"}``."""
+    return {
+        "aggregateId": item["aggregateId"]["S"],
+        "version": int(item["version"]["N"]),
+        "type": item["type"]["S"],
+        "data": json.loads(item["data"]["S"]) if "data" in item else {},
+    }
+
+
+def save_snapshot(ddb, table: str, aggregate_id: str, version: int, state) -> None:
+    """Store ``state`` as the snapshot of ``aggregate_id`` at ``version`` (JSON). A snapshot is
+    a cache: it never replaces events, and an older one never overwrites a newer one."""
+    try:
+        ddb.put_item(
+            TableName=table,
+            Item={"aggregateId": {"S": aggregate_id}, "version": {"N": str(version)},
+                  "state": {"S": json.dumps(state, sort_keys=True)}},
+            ConditionExpression="attribute_not_exists(version) OR version < :v",
+            ExpressionAttributeValues={":v": {"N": str(version)}},
+        )
+    except ddb.exceptions.ConditionalCheckFailedException:
+        pass  # a newer snapshot is already there
+
+
+def get_snapshot(ddb, table: str, aggregate_id: str):
+    """``(state, version)`` of the latest snapshot, or ``(None, 0)`` when there is none."""
+    item = ddb.get_item(TableName=table, Key={"aggregateId": {"S": aggregate_id}},
+                        ConsistentRead=True).get("Item")
+    if not item:
+        return None, 0
+    return json.loads(item["state"]["S"]), int(item["version"]["N"])
+
+
+def stream(ddb, table: str, aggregate_id: str) -> list[dict]:
+    """Every stored event of one aggregate, oldest first (for showing and checking)."""
+    out, kwargs = [], {
+        "TableName": table, "KeyConditionExpression": "aggregateId = :a",
+        "ExpressionAttributeValues": {":a": {"S": aggregate_id}}, "ConsistentRead": True,
+    }
+    while True:
+        page = ddb.query(**kwargs)
+        out += [from_item(i) for i in page["Items"]]
+        if "LastEvaluatedKey" not in page:
+            return out
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+# ---------------------------------------------------------------- EventBridge -> SQS
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """A custom event bus whose rule sends every event of ``source`` to one SQS queue."""
+
+    bus: str
+    rule: str
+    queue_url: str
+    queue_arn: str
+    source: str
+
+
+def ensure_pipeline(ns: aws.Namespace, source: str, name: str = "projection",
+                    visibility_timeout: int = 30) -> Pipeline:
+    """Create (once) the bus ``<ns>-bus``, a queue and a rule routing ``source`` to it."""
+    events, sqs = aws.client("events"), aws.client("sqs")
+    bus = ns.name("bus")
+    try:
+        events.create_event_bus(Name=bus)
+    except events.exceptions.ResourceAlreadyExistsException:
+        pass
+    queue_url = sqs.create_queue(
+        QueueName=ns.name(name), Attributes={"VisibilityTimeout": str(visibility_timeout)}
+    )["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+        "Attributes"]["QueueArn"]
+    rule = ns.name(f"{name}-rule")
+    events.put_rule(Name=rule, EventBusName=bus, EventPattern=json.dumps({"source": [source]}))
+    events.put_targets(Rule=rule, EventBusName=bus, Targets=[{"Id": "projection-queue", "Arn": queue_arn}])
+    return Pipeline(bus, rule, queue_url, queue_arn, source)
+
+
+def publish(pipeline: Pipeline, events: list[dict], client=None) -> list[str]:
+    """Put domain events on the bus (``detail`` = the event). Returns the EventBridge ids."""
+    client = client or aws.client("events")
+    ids = []
+    for i in range(0, len(events), 10):  # PutEvents takes at most 10 entries per call
+        batch = events[i:i + 10]
+        r = client.put_events(Entries=[
+            {"Source": pipeline.source, "DetailType": e["type"], "Detail": json.dumps(e, sort_keys=True),
+             "EventBusName": pipeline.bus} for e in batch])
+        if r.get("FailedEntryCount"):
+            raise RuntimeError(f"EventBridge rejected {r['FailedEntryCount']} event(s): {r['Entries']}")
+        ids += [x["EventId"] for x in r["Entries"]]
+    return ids
+
+
+def sqs_event(messages: list[dict], queue_arn: str) -> dict:
+    """The event a Lambda function receives from an SQS event source mapping."""
+    return {"Records": [{
+        "messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"],
+        "attributes": m.get("Attributes", {}), "messageAttributes": {}, "md5OfBody": m.get("MD5OfBody", ""),
+        "eventSource": "aws:sqs", "eventSourceARN": queue_arn, "awsRegion": aws.REGION,
+    } for m in messages]}
+
+
+def lambda_context(function_name: str = "projection", timeout_ms: int = 30_000):
+    """A stand-in for the Lambda context object (the emulator cannot run Lambda code)."""
+    return SimpleNamespace(
+        function_name=function_name, function_version="$LATEST", memory_limit_in_mb=128,
+        invoked_function_arn=f"arn:aws:lambda:{aws.REGION}:{aws.ACCOUNT_ID}:function:{function_name}",
+        aws_request_id=str(uuid.uuid4()), log_group_name=f"/aws/lambda/{function_name}",
+        log_stream_name="local", get_remaining_time_in_millis=lambda: timeout_ms,
+    )
+
+
+def deliver(pipeline: Pipeline, handler, context=None, batch_size: int = 10, max_rounds: int = 20,
+            client=None) -> list[dict]:
+    """Do what Lambda's SQS event source mapping does, until the queue is empty: receive a
+    batch, call ``handler(event, context)``, delete the messages it handled, and make the
+    ones it reported in ``batchItemFailures`` visible again (they are retried next round).
+
+    Returns the records handled successfully, in delivery order. Stops after ``max_rounds``
+    batches that made no progress, leaving failing messages in the queue."""
+    sqs = client or aws.client("sqs")
+    context = context or lambda_context()
+    done, stuck = [], 0
+    while stuck < max_rounds:
+        msgs = sqs.receive_message(QueueUrl=pipeline.queue_url, MaxNumberOfMessages=batch_size,
+                                   WaitTimeSeconds=0).get("Messages", [])
+        if not msgs:
+            return done
+        event = sqs_event(msgs, pipeline.queue_arn)
+        result = handler(event, context) or {}
+        failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
+        for r in event["Records"]:
+            if r["messageId"] in failed:
+                sqs.change_message_visibility(QueueUrl=pipeline.queue_url, ReceiptHandle=r["receiptHandle"],
+                                              VisibilityTimeout=0)
+            else:
+                sqs.delete_message(QueueUrl=pipeline.queue_url, ReceiptHandle=r["receiptHandle"])
+                done.append(r)
+        stuck = stuck + 1 if len(failed) == len(msgs) else 0
+    return done
+
+
+def discard(pipeline: Pipeline, client=None) -> int:
+    """Delete every message waiting in the pipeline's queue (a clean start). Returns how many."""
+    sqs = client or aws.client("sqs")
+    n = 0
+    while True:
+        msgs = sqs.receive_message(QueueUrl=pipeline.queue_url, MaxNumberOfMessages=10,
+                                   WaitTimeSeconds=0, VisibilityTimeout=30).get("Messages", [])
+        if not msgs:
+            return n
+        for m in msgs:
+            sqs.delete_message(QueueUrl=pipeline.queue_url, ReceiptHandle=m["ReceiptHandle"])
+        n += len(msgs)
+
+
+# ------------------------------------------------------------------------ the client spy
+
+
+class ClientSpy:
+    """Wraps a boto3 DynamoDB client: records every call, and can run ``before_write`` once,
+    just before the first write goes out. That is how a test makes a race happen on
+    purpose: writer A has read, then writer B commits, then A writes.
+
+    ``spy.items_read(table)`` counts the items that reads on ``table`` returned."""
+
+    def __init__(self, client, before_write=None):
+        self._client = client
+        self._before_write = before_write
+        self.calls: list[tuple[str, dict, dict | None]] = []
+
+    def __getattr__(self, name):
+        attr = getattr(self._client, name)
+        if not callable(attr) or name.startswith("_") or name in ("exceptions", "meta"):
+            return attr
+
+        def call(*args, **kwargs):
+            if name in WRITE_OPERATIONS and self._before_write is not None:
+                hook, self._before_write = self._before_write, None
+                hook()
+            result = None
+            try:
+                result = attr(*args, **kwargs)
+                return result
+            finally:
+                self.calls.append((name, kwargs, result))
+
+        return call
+
+    def get_paginator(self, operation: str):
+        """A paginator whose pages are recorded like single calls (so reads are counted)."""
+        paginator = self._client.get_paginator(operation)
+        spy = self
+
+        class _Recorded:
+            def paginate(self, **kwargs):
+                for page in paginator.paginate(**kwargs):
+                    spy.calls.append((operation, kwargs, page))
+                    yield page
+
+        return _Recorded()
+
+    @property
+    def exceptions(self):
+        return self._client.exceptions
+
+    @property
+    def meta(self):
+        return self._client.meta
+
+    def operations(self) -> list[str]:
+        return [c[0] for c in self.calls]
+
+    def items_read(self, table: str) -> int:
+        n = 0
+        for op, kwargs, result in self.calls:
+            if op not in READ_OPERATIONS or not result:
+                continue
+            if op in ("query", "scan") and kwargs.get("TableName") == table:
+                n += len(result.get("Items", []))
+            elif op == "get_item" and kwargs.get("TableName") == table:
+                n += "Item" in result
+            elif op == "batch_get_item":
+                n += len(result.get("Responses", {}).get(table, []))
+            elif op == "transact_get_items":
+                gets = [t.get("Get", {}) for t in kwargs.get("TransactItems", [])]
+                n += sum(1 for g, r in zip(gets, result.get("Responses", []), strict=False)
+                         if g.get("TableName") == table and r.get("Item"))
+        return n
