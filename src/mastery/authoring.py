@@ -10,6 +10,10 @@ JupyterLab). Cell kinds, as nbgrader names them:
 * ``tests``            an autograded test cell worth ``points``; put hidden checks between
                        ``### BEGIN HIDDEN TESTS`` / ``### END HIDDEN TESTS``
 * ``written``          a manually graded markdown answer worth ``points``
+
+Two nbgrader rules bite test cells: a test cell that writes anything to **stderr** (a
+warning, a log line) scores 0, and a test cell whose last line *evaluates to a number*
+is read as a partial score (assign it: ``_ = count(...)``). Keep test cells silent.
 """
 
 from __future__ import annotations
