@@ -1,4 +1,4 @@
-# Wrong answer: Lets the token's header choose the algorithm (algorithms=[header['alg']]), so an unsigned alg=none token is accepted as valid.
+# Wrong answer: Treats alg=none tokens as trusted internal calls and reads them without a signature check, so anyone who writes an unsigned token is let in (RFC 8725 §3.1).
 # cell: authenticate
 # loses: test-alg-none
 def authenticate(event, jwks):
@@ -12,12 +12,19 @@ def authenticate(event, jwks):
         header = jwt.get_unverified_header(token)
     except jwt.DecodeError:
         return Decision(False, "malformed")
+    if header.get("alg") == "none":
+        # "unsigned tokens come from our own services, inside the VPC": skip the signature
+        token_claims = jwt.decode(token, options={"verify_signature": False})
+        if token_claims.get("iss") == ISSUER and token_claims.get("aud") == AUDIENCE:
+            return Decision(True, "ok")
+    if header.get("alg") not in ALLOWED_ALGORITHMS:
+        return Decision(False, "alg-not-allowed")
     keys = {k.get("kid"): k for k in jwks.get("keys", [])}
     if header.get("kid") not in keys:
         return Decision(False, "unknown-kid")
-    key = None if header["alg"] == "none" else jwt.PyJWK(keys[header["kid"]]).key
+    key = jwt.PyJWK(keys[header["kid"]]).key
     try:
-        claims = jwt.decode(token, key, algorithms=[header["alg"]], audience=AUDIENCE, issuer=ISSUER,
+        claims = jwt.decode(token, key, algorithms=ALLOWED_ALGORITHMS, audience=AUDIENCE, issuer=ISSUER,
                             leeway=LEEWAY_S,
                             options={"require": ["exp", "nbf", "iat", "sub", "auth_time"]})
     except jwt.InvalidSignatureError:
