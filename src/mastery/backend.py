@@ -171,8 +171,17 @@ def _start_embedded(p: int) -> Health:
 
 
 def up(p: int | None = None) -> Health:
-    """Use LocalStack if it answers, else start the embedded emulator. Safe to repeat."""
+    """Use LocalStack if it answers, else start the embedded emulator. Safe to repeat, and
+    safe to call from several processes at once (test workers): one starts it, the others wait."""
+    import fcntl
+
     p = p or port()
+    with open(state_dir() / f"emulator-{p}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _up_locked(p)
+
+
+def _up_locked(p: int) -> Health:
     h = probe(p)
     if h.kind == "embedded":
         return h
