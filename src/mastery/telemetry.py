@@ -1,0 +1,245 @@
+"""Run an instrumented Lambda handler in-process and see what it emits: spans, logs, metrics.
+
+The emulator cannot run Lambda code, so the course calls handlers directly, with a real
+API Gateway event and a Lambda context object, the way Lambda unit tests do. This module is
+the plumbing around that call:
+
+* :func:`in_memory_tracing` — an OpenTelemetry tracer whose finished spans land in an
+  ``InMemorySpanExporter`` (the SDK's own test exporter), not on the network;
+* :func:`lambda_context`, :func:`http_event` — the two arguments Lambda passes a handler;
+* :func:`invoke` — calls the handler, capturing what it prints: Powertools' JSON log lines
+  and its CloudWatch Embedded Metric Format (EMF) documents;
+* :func:`publish_emf` — the step the emulator lacks. In AWS, CloudWatch Logs extracts metrics
+  from EMF log events by itself; moto stores log events but does not extract them, so we turn
+  each EMF document into the equivalent ``PutMetricData`` call (same namespace, dimension sets,
+  units, values and timestamp);
+* :func:`metric_sum` — read a metric back with ``GetMetricStatistics``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from mastery import aws
+
+# ------------------------------------------------------------------------------ tracing
+
+
+def in_memory_tracing(service: str, instrumentation: str = "mastery.course"):
+    """``(tracer, exporter)``: a tracer of its own provider (the global one is left alone, so
+    a notebook can call this again) that exports finished spans into memory at once."""
+    from opentelemetry.sdk.resources import Resource
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider(resource=Resource.create({"service.name": service, "cloud.provider": "aws"}))
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    return provider.get_tracer(instrumentation), exporter
+
+
+def span_tree(spans) -> list[tuple[str, list]]:
+    """Finished spans as a forest of ``(name, children)``, children in start order. A span whose
+    parent is not among ``spans`` is a root."""
+    by_id = {s.context.span_id: s for s in spans}
+    kids: dict[int | None, list] = {}
+    for s in sorted(spans, key=lambda s: s.start_time):
+        parent = s.parent.span_id if s.parent is not None and s.parent.span_id in by_id else None
+        kids.setdefault(parent, []).append(s)
+
+    def build(s):
+        return (s.name, [build(c) for c in kids.get(s.context.span_id, [])])
+
+    return [build(s) for s in kids.get(None, [])]
+
+
+def format_tree(spans) -> str:
+    """The span tree as indented text, with each span's kind, status and duration."""
+    by_name = {s.context.span_id: s for s in spans}
+    lines = []
+
+    def walk(node_spans, depth):
+        for s in node_spans:
+            ms = (s.end_time - s.start_time) / 1e6
+            lines.append(f"{'  ' * depth}{s.name}  [{s.kind.name}, {s.status.status_code.name}, {ms:.1f} ms]")
+            walk([c for c in ordered if c.parent is not None and c.parent.span_id == s.context.span_id],
+                 depth + 1)
+
+    ordered = sorted(spans, key=lambda s: s.start_time)
+    walk([s for s in ordered if s.parent is None or s.parent.span_id not in by_name], 0)
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------- Lambda's arguments
+
+
+@dataclass
+class LambdaContext:
+    """The attributes of the context object Lambda's Python runtime passes a handler."""
+
+    function_name: str
+    memory_limit_in_mb: int = 256
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    function_version: str = "$LATEST"
+    timeout_ms: int = 10_000
+
+    @property
+    def invoked_function_arn(self) -> str:
+        return f"arn:aws:lambda:{aws.REGION}:{aws.ACCOUNT_ID}:function:{self.function_name}"
+
+    @property
+    def log_group_name(self) -> str:
+        return f"/aws/lambda/{self.function_name}"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self.timeout_ms
+
+
+def lambda_context(function_name: str, **kwargs) -> LambdaContext:
+    """A fresh context: a new ``aws_request_id`` per call, as for every real invocation."""
+    return LambdaContext(function_name, **kwargs)
+
+
+def http_event(method: str, path: str, body=None, route: str | None = None) -> dict:
+    """An API Gateway HTTP API (payload format 2.0) event for ``method path``."""
+    route_key = f"{method} {route or path}"
+    now = datetime.now(UTC)
+    return {
+        "version": "2.0",
+        "routeKey": route_key,
+        "rawPath": path,
+        "rawQueryString": "",
+        "headers": {"content-type": "application/json", "user-agent": "mastery-course"},
+        "requestContext": {
+            "accountId": aws.ACCOUNT_ID,
+            "apiId": "orders-api",
+            "domainName": "orders-api.execute-api.us-east-1.amazonaws.com",
+            "http": {"method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "203.0.113.7",
+                     "userAgent": "mastery-course"},
+            "requestId": uuid.uuid4().hex[:16],
+            "routeKey": route_key,
+            "stage": "$default",
+            "time": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
+            "timeEpoch": int(now.timestamp() * 1000),
+        },
+        "body": None if body is None else (body if isinstance(body, str) else json.dumps(body)),
+        "isBase64Encoded": False,
+    }
+
+
+# ----------------------------------------------------------------- invoking and capturing
+
+
+class StdoutProxy(io.TextIOBase):
+    """A stream that writes to whatever ``sys.stdout`` is *now*. Give it to Powertools'
+    ``Logger(stream=...)`` so :func:`invoke` can capture the log lines (a logger otherwise
+    keeps the stdout it saw when it was created)."""
+
+    def write(self, s: str) -> int:
+        return sys.stdout.write(s)
+
+    def flush(self) -> None:
+        sys.stdout.flush()
+
+
+@dataclass
+class Invocation:
+    result: object
+    logs: list[dict]
+    emf: list[dict]
+    other_output: str = ""
+
+
+def split_output(text: str) -> tuple[list[dict], list[dict], str]:
+    """JSON log lines, EMF documents (JSON with an ``_aws`` key) and everything else."""
+    logs, emf, other = [], [], []
+    for line in text.splitlines():
+        doc = None
+        if line.startswith("{"):
+            try:
+                doc = json.loads(line)
+            except json.JSONDecodeError:
+                doc = None
+        if isinstance(doc, dict) and "_aws" in doc:
+            emf.append(doc)
+        elif isinstance(doc, dict):
+            logs.append(doc)
+        elif line.strip():
+            other.append(line)
+    return logs, emf, "\n".join(other)
+
+
+def invoke(handler, event: dict, context) -> Invocation:
+    """Call ``handler(event, context)`` as Lambda would and capture its stdout (the function's
+    log stream). An exception the handler raises propagates, as it would fail the invocation."""
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        result = handler(event, context)
+    return Invocation(result, *split_output(buf.getvalue()))
+
+
+# ------------------------------------------------------------------- EMF -> CloudWatch
+
+
+def emf_metric_data(doc: dict) -> list[tuple[str, list[dict]]]:
+    """``[(namespace, MetricData)]`` equivalent to one EMF document, as CloudWatch Logs would
+    extract it: one datum per metric, per dimension set, per value."""
+    meta = doc["_aws"]
+    ts = datetime.fromtimestamp(meta["Timestamp"] / 1000, tz=UTC)
+    out = []
+    for directive in meta["CloudWatchMetrics"]:
+        data = []
+        for dim_set in directive.get("Dimensions", [[]]) or [[]]:
+            dims = [{"Name": d, "Value": str(doc[d])} for d in dim_set]
+            for m in directive["Metrics"]:
+                values = doc[m["Name"]]
+                for v in values if isinstance(values, list) else [values]:
+                    datum = {"MetricName": m["Name"], "Dimensions": dims, "Value": float(v), "Timestamp": ts}
+                    if m.get("Unit"):
+                        datum["Unit"] = m["Unit"]
+                    data.append(datum)
+        out.append((directive["Namespace"], data))
+    return out
+
+
+def publish_emf(docs, cw=None) -> int:
+    """Send EMF documents to CloudWatch with ``PutMetricData``; returns the datapoints sent."""
+    cw = cw or aws.client("cloudwatch")
+    sent = 0
+    for doc in docs:
+        for namespace, data in emf_metric_data(doc):
+            for i in range(0, len(data), 500):  # PutMetricData takes up to 1000 data; stay well below
+                cw.put_metric_data(Namespace=namespace, MetricData=data[i:i + 500])
+                sent += len(data[i:i + 500])
+    return sent
+
+
+def next_second() -> datetime:
+    """Sleep to the start of the next whole second and return it (UTC). CloudWatch (and moto)
+    compare ``StartTime`` at one-second resolution: datapoints sent after this instant are the
+    only ones a query from it counts, so a test can tell this run's metrics from earlier ones."""
+    now = datetime.now(UTC)
+    nxt = now.replace(microsecond=0) + timedelta(seconds=1)
+    time.sleep((nxt - now).total_seconds())
+    return nxt
+
+
+def metric_sum(namespace: str, name: str, dimensions: dict[str, str], since: datetime,
+               cw=None) -> float:
+    """Sum of a metric's datapoints from ``since`` until a minute from now (0 if none)."""
+    cw = cw or aws.client("cloudwatch")
+    end = datetime.now(UTC) + timedelta(minutes=1)
+    points = cw.get_metric_statistics(
+        Namespace=namespace, MetricName=name,
+        Dimensions=[{"Name": k, "Value": v} for k, v in sorted(dimensions.items())],
+        StartTime=since, EndTime=end, Period=60, Statistics=["Sum"],
+    )["Datapoints"]
+    return float(sum(p["Sum"] for p in points))
