@@ -25,7 +25,7 @@ import nbformat
 
 from mastery import paths
 
-_MARKERS = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$\n?", re.M)
+_MARKERS = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.M)
 
 
 @dataclass(frozen=True)
