@@ -140,24 +140,30 @@ def check_contract(order) -> None:
 class _Service:
     table: str
     calls: int = 0
+    _client: object = field(default=None, repr=False, compare=False)
+
+    @property
+    def ddb(self):
+        if self._client is None:  # one client per service: making a client costs ~50 ms
+            self._client = aws.client("dynamodb")
+        return self._client
 
     def _get(self, order_id: str) -> dict:
         self.calls += 1
-        item = aws.client("dynamodb").get_item(TableName=self.table, Key={"orderId": {"S": order_id}},
-                                               ConsistentRead=True).get("Item")
+        item = self.ddb.get_item(TableName=self.table, Key={"orderId": {"S": order_id}},
+                                 ConsistentRead=True).get("Item")
         if item is None:
             raise OrderNotFound(order_id)
         return item
 
     def _put(self, order_id: str, body: str) -> None:
         self.calls += 1
-        aws.client("dynamodb").put_item(TableName=self.table,
-                                        Item={"orderId": {"S": order_id}, "body": {"S": body}})
+        self.ddb.put_item(TableName=self.table, Item={"orderId": {"S": order_id}, "body": {"S": body}})
 
     def stored(self, order_id: str) -> str | None:
         """What the table holds for ``order_id`` (raw), bypassing the service: for tests."""
-        item = aws.client("dynamodb").get_item(TableName=self.table, Key={"orderId": {"S": order_id}},
-                                               ConsistentRead=True).get("Item")
+        item = self.ddb.get_item(TableName=self.table, Key={"orderId": {"S": order_id}},
+                                 ConsistentRead=True).get("Item")
         return item["body"]["S"] if item else None
 
 
@@ -215,17 +221,18 @@ class FlagStore:
     def __init__(self, table: str):
         self.table = table
         self.reads = 0
+        self.ddb = aws.client("dynamodb")
 
     def set(self, flag: str, enabled: bool, users: list[str] | None = None) -> None:
         item = {"flag": {"S": flag}, "enabled": {"BOOL": bool(enabled)}}
         if users:
             item["users"] = {"SS": sorted(set(users))}
-        aws.client("dynamodb").put_item(TableName=self.table, Item=item)
+        self.ddb.put_item(TableName=self.table, Item=item)
 
     def is_on(self, flag: str, user: str) -> bool:
         self.reads += 1
-        item = aws.client("dynamodb").get_item(TableName=self.table, Key={"flag": {"S": flag}},
-                                               ConsistentRead=True).get("Item")
+        item = self.ddb.get_item(TableName=self.table, Key={"flag": {"S": flag}},
+                                 ConsistentRead=True).get("Item")
         if not item or not item["enabled"]["BOOL"]:
             return False
         return "users" not in item or user in item["users"]["SS"]
