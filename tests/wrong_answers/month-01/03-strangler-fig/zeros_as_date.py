@@ -24,6 +24,7 @@ def to_modern(record):
     }
 def to_legacy(order):
     """One order dict in the modern contract -> one 80-column legacy record (or ValueError)."""
+    strangler.check_contract(order)  # refuse what the record cannot hold; never truncate or round
 
     def date(s):
         return s.replace("-", "")
