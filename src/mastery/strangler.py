@@ -1,0 +1,351 @@
+"""Plumbing for the strangler-fig week (month 1, week 3): the two order services a router sits
+in front of, the record layout and JSON contract they speak, feature flags in DynamoDB, HTTP API
+events, and reading a CloudWatch metric back.
+
+* :class:`LegacyOrderService` is the "mainframe": it stores and returns 80-column fixed-width
+  records (layout in ``data/mainframe_orders/layout.csv``) and nothing else.
+* :class:`ModernOrderService` speaks the JSON contract :data:`ORDER_SCHEMA`; it rejects a payload
+  that breaks the contract and, during an :meth:`~ModernOrderService.outage`, fails like a service
+  that is down (:class:`ServiceUnavailable`).
+
+Both keep their data in DynamoDB tables on the local backend, so a test can look at what each
+side really stored. The translator and the router are the learner's work, not here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import json
+import time
+import uuid
+from dataclasses import dataclass, field
+
+from botocore.exceptions import ClientError
+
+from mastery import aws, data
+
+RECORD_LENGTH = 80  # one IBM punched card: 80 columns
+DATA_FILE = "mainframe_orders/orders.dat"
+GOLDEN_FILE = "mainframe_orders/orders.json"
+LAYOUT_FILE = "mainframe_orders/layout.csv"
+FALLBACK_METRIC = "ModernFallback"
+
+# The modern order contract (JSON Schema draft 2020-12). Money is a decimal *string*, never a float.
+ORDER_SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["orderId", "orderDate", "customer", "item", "currency", "status", "express", "shippedOn"],
+    "properties": {
+        "orderId": {"type": "string", "pattern": "^ORD[0-9]{7}$"},
+        "orderDate": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+        "customer": {
+            "type": "object", "additionalProperties": False, "required": ["id", "name"],
+            "properties": {
+                "id": {"type": "string", "minLength": 1, "maxLength": 8, "pattern": r"^\S+$"},
+                "name": {"type": "string", "minLength": 1, "maxLength": 20, "pattern": r"^\S(.*\S)?$"},
+            },
+        },
+        "item": {
+            "type": "object", "additionalProperties": False, "required": ["sku", "quantity", "unitPrice"],
+            "properties": {
+                "sku": {"type": "string", "minLength": 1, "maxLength": 8, "pattern": r"^\S+$"},
+                "quantity": {"type": "integer", "minimum": 1, "maximum": 9999},
+                "unitPrice": {"type": "string", "pattern": r"^(0|[1-9][0-9]{0,6})\.[0-9]{2}$"},
+            },
+        },
+        "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
+        "status": {"enum": ["OPEN", "SHIPPED", "CANCELLED"]},
+        "express": {"type": "boolean"},
+        "shippedOn": {"anyOf": [{"type": "null"}, {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}]},
+    },
+}
+
+
+class OrderNotFound(KeyError):
+    """The service answered: there is no such order (an answer, not an outage)."""
+
+
+class ServiceUnavailable(RuntimeError):
+    """The service did not answer (HTTP 503, a timeout, a dropped connection)."""
+
+
+class ContractViolation(ValueError):
+    """A payload does not follow the contract it claims to follow."""
+
+
+# ----------------------------------------------------------------------------- the contract
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    start: int  # 0-based offset into the record (the copybook counts from 1)
+    length: int
+    picture: str
+
+    @property
+    def end(self) -> int:
+        return self.start + self.length
+
+
+def layout() -> list[Field]:
+    """The fixed-width record layout from ``data/mainframe_orders/layout.csv``, in column order."""
+    with open(data.path(LAYOUT_FILE), newline="") as f:
+        fields = [Field(r["field"], int(r["start"]) - 1, int(r["length"]), r["picture"])
+                  for r in csv.DictReader(f)]
+    return fields
+
+
+def records() -> list[str]:
+    """Every record of the legacy order file, without line ends (each is 80 characters)."""
+    return data.path(DATA_FILE).read_text(encoding="ascii").splitlines()
+
+
+def golden_orders() -> list[dict]:
+    """The same orders in the modern contract, record for record (the golden file)."""
+    return data.read_json(GOLDEN_FILE)
+
+
+def contract_errors(order) -> list[str]:
+    """Every way ``order`` breaks :data:`ORDER_SCHEMA` (empty when it follows the contract),
+    plus a real-calendar check of the dates, which a regular expression cannot do."""
+    import jsonschema
+
+    v = jsonschema.Draft202012Validator(ORDER_SCHEMA)
+    errs = [f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}" for e in v.iter_errors(order)]
+    if not errs:
+        for key in ("orderDate", "shippedOn"):
+            if order[key] is not None:
+                try:
+                    dt.date.fromisoformat(order[key])
+                except ValueError:
+                    errs.append(f"{key}: {order[key]!r} is not a calendar date")
+    return errs
+
+
+def check_contract(order) -> None:
+    """Raise :class:`ContractViolation` naming every problem, or return quietly."""
+    errs = contract_errors(order)
+    if errs:
+        raise ContractViolation("; ".join(errs))
+
+
+# ------------------------------------------------------------------------------- services
+
+
+@dataclass
+class _Service:
+    table: str
+    calls: int = 0
+    _client: object = field(default=None, repr=False, compare=False)
+
+    @property
+    def ddb(self):
+        if self._client is None:  # one client per service: making a client costs ~50 ms
+            self._client = aws.client("dynamodb")
+        return self._client
+
+    def _get(self, order_id: str) -> dict:
+        self.calls += 1
+        item = self.ddb.get_item(TableName=self.table, Key={"orderId": {"S": order_id}},
+                                 ConsistentRead=True).get("Item")
+        if item is None:
+            raise OrderNotFound(order_id)
+        return item
+
+    def _put(self, order_id: str, body: str) -> None:
+        self.calls += 1
+        self.ddb.put_item(TableName=self.table, Item={"orderId": {"S": order_id}, "body": {"S": body}})
+
+    def stored(self, order_id: str) -> str | None:
+        """What the table holds for ``order_id`` (raw), bypassing the service: for tests."""
+        item = self.ddb.get_item(TableName=self.table, Key={"orderId": {"S": order_id}},
+                                 ConsistentRead=True).get("Item")
+        return item["body"]["S"] if item else None
+
+
+@dataclass
+class LegacyOrderService(_Service):
+    """The mainframe order API: fixed-width 80-column records in, fixed-width records out."""
+
+    def get_order(self, order_id: str) -> str:
+        return self._get(order_id)["body"]["S"]
+
+    def create_order(self, record: str) -> None:
+        if not isinstance(record, str) or len(record) != RECORD_LENGTH or not record.isascii():
+            raise ContractViolation(f"the mainframe takes {RECORD_LENGTH}-column ASCII records; got "
+                                    f"{len(record) if isinstance(record, str) else type(record).__name__}")
+        self._put(record[:10].rstrip(), record)
+
+
+@dataclass
+class ModernOrderService(_Service):
+    """The new order service: JSON orders that follow :data:`ORDER_SCHEMA`."""
+
+    down: bool = field(default=False)
+
+    def _check_up(self) -> None:
+        if self.down:
+            self.calls += 1
+            time.sleep(0.005)
+            raise ServiceUnavailable("503 Service Unavailable from the modern order service")
+
+    def get_order(self, order_id: str) -> dict:
+        self._check_up()
+        return json.loads(self._get(order_id)["body"]["S"])
+
+    def create_order(self, order: dict) -> None:
+        self._check_up()
+        check_contract(order)
+        self._put(order["orderId"], json.dumps(order, sort_keys=True))
+
+    @contextlib.contextmanager
+    def outage(self):
+        """Inside the ``with`` block every call fails with :class:`ServiceUnavailable`."""
+        self.down = True
+        try:
+            yield self
+        finally:
+            self.down = False
+
+
+class FlagStore:
+    """Feature flags in a DynamoDB table, read on every call (a flip takes effect at once).
+
+    An item: ``flag`` (key), ``enabled`` (bool), optional ``users`` (string set): when present,
+    the flag is on only for those users."""
+
+    def __init__(self, table: str):
+        self.table = table
+        self.reads = 0
+        self.ddb = aws.client("dynamodb")
+
+    def set(self, flag: str, enabled: bool, users: list[str] | None = None) -> None:
+        item = {"flag": {"S": flag}, "enabled": {"BOOL": bool(enabled)}}
+        if users:
+            item["users"] = {"SS": sorted(set(users))}
+        self.ddb.put_item(TableName=self.table, Item=item)
+
+    def is_on(self, flag: str, user: str) -> bool:
+        self.reads += 1
+        item = self.ddb.get_item(TableName=self.table, Key={"flag": {"S": flag}},
+                                 ConsistentRead=True).get("Item")
+        if not item or not item["enabled"]["BOOL"]:
+            return False
+        return "users" not in item or user in item["users"]["SS"]
+
+
+@dataclass
+class Stack:
+    legacy: LegacyOrderService
+    modern: ModernOrderService
+    flags: FlagStore
+    metric_namespace: str
+
+
+def create_stack(ns: aws.Namespace, seed: bool = True) -> Stack:
+    """Tables for both services and the flags (created once), both services loaded with the
+    order file: the legacy one with the records, the modern one with the same orders in JSON
+    (as if a data migration had already copied them). Safe to run again."""
+    legacy_t = aws.ensure_table(ns.name("legacy-orders"), "orderId")
+    modern_t = aws.ensure_table(ns.name("modern-orders"), "orderId")
+    flags_t = aws.ensure_table(ns.name("flags"), "flag")
+    stack = Stack(LegacyOrderService(legacy_t), ModernOrderService(modern_t), FlagStore(flags_t),
+                  metric_namespace=f"Mastery/{ns.prefix}")
+    if seed:
+        recs = records()
+        gold = golden_orders()
+        _batch_put(legacy_t, [(r[:10].rstrip(), r) for r in recs])
+        _batch_put(modern_t, [(o["orderId"], json.dumps(o, sort_keys=True)) for o in gold])
+    return stack
+
+
+def _batch_put(table: str, rows: list[tuple[str, str]]) -> None:
+    ddb = aws.client("dynamodb")
+    for i in range(0, len(rows), 25):
+        reqs = [{"PutRequest": {"Item": {"orderId": {"S": k}, "body": {"S": b}}}} for k, b in rows[i:i + 25]]
+        pending = {table: reqs}
+        for _ in range(10):
+            pending = ddb.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
+            if not pending:
+                break
+            time.sleep(0.05)
+
+
+# ---------------------------------------------------------------------------- Lambda shapes
+
+
+def http_event(method: str, route: str, user: str, path_params: dict | None = None, body=None) -> dict:
+    """An API Gateway HTTP API (payload format 2.0) event for ``route`` such as
+    ``"GET /orders/{orderId}"``, from a caller whose JWT ``sub`` is ``user``."""
+    path_params = path_params or {}
+    template = route.split(" ", 1)[1]
+    raw_path = template
+    for k, v in path_params.items():
+        raw_path = raw_path.replace("{" + k + "}", str(v))
+    event = {
+        "version": "2.0",
+        "routeKey": f"{method} {template}",
+        "rawPath": raw_path,
+        "rawQueryString": "",
+        "headers": {"content-type": "application/json", "host": "api.example.test"},
+        "requestContext": {
+            "accountId": aws.ACCOUNT_ID,
+            "apiId": "local",
+            "authorizer": {"jwt": {"claims": {"sub": user}, "scopes": None}},
+            "http": {"method": method, "path": raw_path, "protocol": "HTTP/1.1",
+                     "sourceIp": "127.0.0.1", "userAgent": "mastery"},
+            "requestId": uuid.uuid4().hex,
+            "routeKey": f"{method} {template}",
+            "stage": "$default",
+        },
+        "isBase64Encoded": False,
+    }
+    if path_params:
+        event["pathParameters"] = dict(path_params)
+    if body is not None:
+        event["body"] = body if isinstance(body, str) else json.dumps(body)
+    return event
+
+
+def user_of(event: dict) -> str:
+    """The caller's id: the ``sub`` claim the JWT authorizer put in the request context."""
+    return event["requestContext"]["authorizer"]["jwt"]["claims"]["sub"]
+
+
+@dataclass
+class LambdaContext:
+    """The attributes of the Lambda context object a handler may read."""
+
+    function_name: str = "order-router"
+    memory_limit_in_mb: int = 256
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    invoked_function_arn: str = f"arn:aws:lambda:{aws.REGION}:{aws.ACCOUNT_ID}:function:order-router"
+    log_group_name: str = "/aws/lambda/order-router"
+    log_stream_name: str = "local"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 30_000
+
+
+# ------------------------------------------------------------------------------- metrics
+
+
+def metric_sum(namespace: str, metric: str, dimensions: dict[str, str], minutes: int = 60, cw=None) -> float:
+    """The Sum of a CloudWatch metric over the last ``minutes`` (0 when nothing was put), read
+    back from the backend with GetMetricStatistics."""
+    cw = cw or aws.client("cloudwatch")
+    now = dt.datetime.now(dt.UTC)
+    try:
+        resp = cw.get_metric_statistics(
+            Namespace=namespace, MetricName=metric,
+            Dimensions=[{"Name": k, "Value": v} for k, v in sorted(dimensions.items())],
+            StartTime=now - dt.timedelta(minutes=minutes), EndTime=now + dt.timedelta(minutes=1),
+            Period=60, Statistics=["Sum"],
+        )
+    except ClientError as e:  # pragma: no cover - the message is the useful part
+        raise RuntimeError(f"cannot read {namespace}/{metric}: {e}") from e
+    return float(sum(p["Sum"] for p in resp["Datapoints"]))

@@ -1,0 +1,46 @@
+# Wrong answer: UNIT-PRICE 9(7)V99 is read as whole units, so 0.29 is published as "29" and every price in the modern contract is 100 times too high.
+# cell: translator
+# loses: test-to-modern, test-round-trip, test-serves-both-ways
+def to_modern(record):
+    """One 80-column legacy record -> one order dict in the modern JSON contract."""
+    if len(record) != strangler.RECORD_LENGTH:
+        raise ValueError(f"a record has {strangler.RECORD_LENGTH} columns, not {len(record)}")
+    f = {fld.name: record[fld.start:fld.end] for fld in LAYOUT}
+
+    def date(s):
+        return None if s == "00000000" else f"{s[:4]}-{s[4:6]}-{s[6:]}"
+
+    cents = int(f["UNIT-PRICE"])
+    return {
+        "orderId": f["ORDER-ID"].rstrip(),
+        "orderDate": date(f["ORDER-DATE"]),
+        "customer": {"id": f["CUST-ID"].rstrip(), "name": f["CUST-NAME"].rstrip()},
+        "item": {"sku": f["SKU"].rstrip(), "quantity": int(f["QTY"]),
+                 "unitPrice": str(cents)},
+        "currency": f["CURRENCY"],
+        "status": {"O": "OPEN", "S": "SHIPPED", "C": "CANCELLED"}[f["STATUS"]],
+        "express": f["EXPRESS"] == "Y",
+        "shippedOn": date(f["SHIP-DATE"]),
+    }
+def to_legacy(order):
+    """One order dict in the modern contract -> one 80-column legacy record (or ValueError)."""
+
+    def date(s):
+        return "00000000" if s is None else s.replace("-", "")
+
+    cents = int(order["item"]["unitPrice"])
+    values = {
+        "ORDER-ID": order["orderId"], "ORDER-DATE": date(order["orderDate"]),
+        "CUST-ID": order["customer"]["id"], "CUST-NAME": order["customer"]["name"],
+        "SKU": order["item"]["sku"], "QTY": f"{order['item']['quantity']:04d}",
+        "UNIT-PRICE": f"{cents:09d}", "CURRENCY": order["currency"],
+        "STATUS": {"OPEN": "O", "SHIPPED": "S", "CANCELLED": "C"}[order["status"]],
+        "EXPRESS": "Y" if order["express"] else "N", "SHIP-DATE": date(order["shippedOn"]),
+    }
+    out = []
+    for fld in LAYOUT:
+        v = values[fld.name]
+        if len(v) > fld.length:
+            raise ValueError(f"{fld.name}: {v!r} does not fit in {fld.length} columns")
+        out.append(v.ljust(fld.length))
+    return "".join(out)

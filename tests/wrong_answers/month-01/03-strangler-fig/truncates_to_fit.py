@@ -1,0 +1,44 @@
+# Wrong answer: to_legacy cuts every value to its column width (and rounds odd prices) instead of refusing it, so the mainframe silently stores a different order than the customer placed.
+# cell: translator
+# loses: test-to-legacy-refuses
+def to_modern(record):
+    """One 80-column legacy record -> one order dict in the modern JSON contract."""
+    if len(record) != strangler.RECORD_LENGTH:
+        raise ValueError(f"a record has {strangler.RECORD_LENGTH} columns, not {len(record)}")
+    f = {fld.name: record[fld.start:fld.end] for fld in LAYOUT}
+
+    def date(s):
+        return None if s == "00000000" else f"{s[:4]}-{s[4:6]}-{s[6:]}"
+
+    cents = int(f["UNIT-PRICE"])
+    return {
+        "orderId": f["ORDER-ID"].rstrip(),
+        "orderDate": date(f["ORDER-DATE"]),
+        "customer": {"id": f["CUST-ID"].rstrip(), "name": f["CUST-NAME"].rstrip()},
+        "item": {"sku": f["SKU"].rstrip(), "quantity": int(f["QTY"]),
+                 "unitPrice": f"{cents // 100}.{cents % 100:02d}"},
+        "currency": f["CURRENCY"],
+        "status": {"O": "OPEN", "S": "SHIPPED", "C": "CANCELLED"}[f["STATUS"]],
+        "express": f["EXPRESS"] == "Y",
+        "shippedOn": date(f["SHIP-DATE"]),
+    }
+def to_legacy(order):
+    """One order dict in the modern contract -> one 80-column legacy record (or ValueError)."""
+
+    def date(s):
+        return "00000000" if s is None else s.replace("-", "")
+
+    cents = int(Decimal(order["item"]["unitPrice"]) * 100)  # exact: Decimal, not float
+    values = {
+        "ORDER-ID": order["orderId"], "ORDER-DATE": date(order["orderDate"]),
+        "CUST-ID": order["customer"]["id"], "CUST-NAME": order["customer"]["name"],
+        "SKU": order["item"]["sku"], "QTY": f"{order['item']['quantity']:04d}",
+        "UNIT-PRICE": f"{cents:09d}", "CURRENCY": order["currency"],
+        "STATUS": {"OPEN": "O", "SHIPPED": "S", "CANCELLED": "C"}.get(order["status"], "O"),
+        "EXPRESS": "Y" if order["express"] else "N", "SHIP-DATE": date(order["shippedOn"]),
+    }
+    out = []
+    for fld in LAYOUT:
+        v = values[fld.name]
+        out.append(v[:fld.length].ljust(fld.length))
+    return "".join(out)
