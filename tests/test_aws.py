@@ -64,3 +64,12 @@ def test_deploy_creates_once_and_updates():
     ex = workflows.run(arn, {"x": 1})
     assert ex.status == "SUCCEEDED" and ex.output == {"x": 1} and ex.states == ["A"]
     assert workflows.delete_state_machines(ns.prefix + "--") == 1
+
+
+@pytest.mark.usefixtures("local_aws")
+def test_unnamed_executions_do_not_collide():
+    ns = aws.namespace("unit-sfn2", "tester")
+    arn = workflows.deploy(ns.name("sm"), {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}})
+    first, second = workflows.run(arn, {"n": 1}), workflows.run(arn, {"n": 2})
+    assert first.arn != second.arn and second.output == {"n": 2}
+    workflows.delete_state_machines(ns.prefix + "--")

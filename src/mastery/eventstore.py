@@ -21,11 +21,10 @@ EventBridge they are the ``detail`` of an envelope whose ``detail-type`` is the 
 from __future__ import annotations
 
 import json
-import uuid
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 from mastery import aws
+from mastery.lambdas import LambdaContext
 
 WRITE_OPERATIONS = frozenset(
     {"put_item", "update_item", "delete_item", "transact_write_items", "batch_write_item"}
@@ -179,14 +178,9 @@ def sqs_event(messages: list[dict], queue_arn: str) -> dict:
     } for m in messages]}
 
 
-def lambda_context(function_name: str = "projection", timeout_ms: int = 30_000):
+def lambda_context(function_name: str = "projection", timeout_ms: int = 30_000) -> LambdaContext:
     """A stand-in for the Lambda context object (the emulator cannot run Lambda code)."""
-    return SimpleNamespace(
-        function_name=function_name, function_version="$LATEST", memory_limit_in_mb=128,
-        invoked_function_arn=f"arn:aws:lambda:{aws.REGION}:{aws.ACCOUNT_ID}:function:{function_name}",
-        aws_request_id=str(uuid.uuid4()), log_group_name=f"/aws/lambda/{function_name}",
-        log_stream_name="local", get_remaining_time_in_millis=lambda: timeout_ms,
-    )
+    return LambdaContext(function_name, timeout_ms=timeout_ms)
 
 
 def deliver(pipeline: Pipeline, handler, context=None, batch_size: int = 10, max_rounds: int = 20,

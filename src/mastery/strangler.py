@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from botocore.exceptions import ClientError
 
 from mastery import aws, data
+from mastery.lambdas import LambdaContext as _LambdaContext
 
 RECORD_LENGTH = 80  # one IBM punched card: 80 columns
 DATA_FILE = "mainframe_orders/orders.dat"
@@ -316,19 +317,9 @@ def user_of(event: dict) -> str:
     return event["requestContext"]["authorizer"]["jwt"]["claims"]["sub"]
 
 
-@dataclass
-class LambdaContext:
-    """The attributes of the Lambda context object a handler may read."""
-
-    function_name: str = "order-router"
-    memory_limit_in_mb: int = 256
-    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
-    invoked_function_arn: str = f"arn:aws:lambda:{aws.REGION}:{aws.ACCOUNT_ID}:function:order-router"
-    log_group_name: str = "/aws/lambda/order-router"
-    log_stream_name: str = "local"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 30_000
+def LambdaContext(function_name: str = "order-router", **kwargs) -> _LambdaContext:  # noqa: N802
+    """The router's Lambda context (see :mod:`mastery.lambdas`)."""
+    return _LambdaContext(function_name, memory_limit_in_mb=256, **kwargs)
 
 
 # ------------------------------------------------------------------------------- metrics

@@ -24,10 +24,11 @@ import json
 import sys
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from mastery import aws
+from mastery.lambdas import LambdaContext
 
 # ------------------------------------------------------------------------------ tracing
 
@@ -81,31 +82,9 @@ def format_tree(spans) -> str:
 # ------------------------------------------------------------------- Lambda's arguments
 
 
-@dataclass
-class LambdaContext:
-    """The attributes of the context object Lambda's Python runtime passes a handler."""
-
-    function_name: str
-    memory_limit_in_mb: int = 256
-    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
-    function_version: str = "$LATEST"
-    timeout_ms: int = 10_000
-
-    @property
-    def invoked_function_arn(self) -> str:
-        return f"arn:aws:lambda:{aws.REGION}:{aws.ACCOUNT_ID}:function:{self.function_name}"
-
-    @property
-    def log_group_name(self) -> str:
-        return f"/aws/lambda/{self.function_name}"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return self.timeout_ms
-
-
 def lambda_context(function_name: str, **kwargs) -> LambdaContext:
     """A fresh context: a new ``aws_request_id`` per call, as for every real invocation."""
-    return LambdaContext(function_name, **kwargs)
+    return LambdaContext(function_name, **{"memory_limit_in_mb": 256, "timeout_ms": 10_000, **kwargs})
 
 
 def http_event(method: str, path: str, body=None, route: str | None = None) -> dict:

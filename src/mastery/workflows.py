@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from dataclasses import dataclass, field
 
 from botocore.exceptions import ClientError
@@ -63,10 +64,10 @@ class Execution:
 
 def start(state_machine_arn: str, payload: dict, name: str | None = None, sfn=None) -> str:
     sfn = sfn or aws.client("stepfunctions")
-    kwargs = {"stateMachineArn": state_machine_arn, "input": json.dumps(payload)}
-    if name:
-        kwargs["name"] = name
-    return sfn.start_execution(**kwargs)["executionArn"]
+    # Always name it: moto names unnamed executions "None", so a second one would collide.
+    name = name or uuid.uuid4().hex
+    return sfn.start_execution(stateMachineArn=state_machine_arn, name=name,
+                               input=json.dumps(payload))["executionArn"]
 
 
 def wait(execution_arn: str, timeout: float = 60.0, sfn=None) -> Execution:

@@ -32,6 +32,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from mastery import aws
+from mastery.lambdas import LambdaContext
 
 ROTATION_STEPS = ("createSecret", "setSecret", "testSecret", "finishSecret")
 
@@ -155,23 +156,6 @@ def authorizer_event(token: str | None, *, device_id: str | None = "laptop-alice
                            "requestId": str(uuid.uuid4()), "httpMethod": method, "resourcePath": path,
                            "identity": {"sourceIp": source_ip, "userAgent": headers["User-Agent"]}},
     }
-
-
-@dataclass
-class LambdaContext:
-    """Enough of the Lambda context object for handlers called in process."""
-
-    function_name: str = "course-handler"
-    memory_limit_in_mb: int = 128
-    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
-    deadline_ms: float = field(default_factory=lambda: time.time() * 1000 + 30_000)
-
-    @property
-    def invoked_function_arn(self) -> str:
-        return f"arn:aws:lambda:{aws.REGION}:{aws.ACCOUNT_ID}:function:{self.function_name}"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return max(0, int(self.deadline_ms - time.time() * 1000))
 
 
 # -------------------------------------------------------------------- DynamoDB-backed state
