@@ -90,15 +90,17 @@ class Resource:
     committed: bool = False   # covered by the Savings Plan once bought
 
 
+_EC2 = "Amazon Elastic Compute Cloud"
+
 COMPANIES = {
     "acme": {
         "name": "Acme Outfitters", "account": "111122223333",
         "resources": [
-            Resource("Amazon Elastic Compute Cloud", "Compute", "Instance", "i-0a11checkout", "checkout", "prod",
+            Resource(_EC2, "Compute", "Instance", "i-0a11checkout", "checkout", "prod",
                      92.0, "Hrs", 0.192, committed=True),
-            Resource("Amazon Elastic Compute Cloud", "Compute", "Instance", "i-0a12search", "search", "prod",
+            Resource(_EC2, "Compute", "Instance", "i-0a12search", "search", "prod",
                      61.0, "Hrs", 0.17, committed=True),
-            Resource("Amazon Elastic Compute Cloud", "Compute", "Instance", "i-0a13staging", "checkout", "staging",
+            Resource(_EC2, "Compute", "Instance", "i-0a13staging", "checkout", "staging",
                      18.0, "Hrs", 0.096, weekly=False),
             Resource("AWS Lambda", "Compute", "Function", "checkout-api", "checkout", "prod",
                      24.0, "GB-Seconds", 0.0000166667),
@@ -129,9 +131,9 @@ COMPANIES = {
     "globex": {
         "name": "Globex Logistics", "account": "444455556666",
         "resources": [
-            Resource("Amazon Elastic Compute Cloud", "Compute", "Instance", "i-0b21routing", "routing", "prod",
+            Resource(_EC2, "Compute", "Instance", "i-0b21routing", "routing", "prod",
                      140.0, "Hrs", 0.384, committed=True),
-            Resource("Amazon Elastic Compute Cloud", "Compute", "Instance", "i-0b22dev", "routing", "dev",
+            Resource(_EC2, "Compute", "Instance", "i-0b22dev", "routing", "dev",
                      22.0, "Hrs", 0.0832, weekly=False),
             Resource("AWS Lambda", "Compute", "Function", "track-parcel", "tracking", "prod",
                      48.0, "GB-Seconds", 0.0000133334),
@@ -139,10 +141,10 @@ COMPANIES = {
                      55.0, "WriteRequestUnits", 0.000000625),
             Resource("Amazon Simple Queue Service", "Integration", "Queue", "scans", "tracking", "prod",
                      11.0, "Requests", 0.0000004),
-            Resource("Amazon Simple Storage Service", "Storage", "Bucket", "globex-archive", "billing", "prod",
-                     30.0, "GB-Mo", 0.023, weekly=False),
-            Resource("Amazon Relational Database Service", "Databases", "DB Instance", "billing-db", "billing",
-                     "prod", 64.0, "Hrs", 0.36, weekly=False),
+            Resource("Amazon Simple Storage Service", "Storage", "Bucket", "globex-archive", "billing",
+                     "prod", 30.0, "GB-Mo", 0.023, weekly=False),
+            Resource("Amazon Relational Database Service", "Databases", "DB Instance", "billing-db",
+                     "billing", "prod", 64.0, "Hrs", 0.36, weekly=False),
             Resource("Amazon Virtual Private Cloud", "Networking", "NAT Gateway", "nat-0globex", None, None,
                      19.0, "Hrs", 0.045, weekly=False),
             Resource("Amazon CloudWatch", "Management and Governance", "Log Group", "/aws/lambda/track",
@@ -187,9 +189,9 @@ def make_focus(seed: int = 9, company: str = "acme", start: str = "2026-01-01", 
             "RegionId": "us-east-1", "SubAccountId": spec["account"],
         }
         noise = rng.uniform(-0.02, 0.02, size=len(spec["resources"]))
-        for r, eps in zip(spec["resources"], noise):
+        for r, eps in zip(spec["resources"], noise, strict=True):
             factor = (1 + GROWTH_PER_DAY) ** i * (1 + eps)
-            if r.weekly and day.dayofweek >= 5:
+            if r.weekly and day.day_of_week >= 5:
                 factor *= 0.75
             factor *= anomalies.get((day, r.rid), 1.0)
             list_cost = round(r.daily_usd * factor, 4)
@@ -292,7 +294,8 @@ def make_lambda_invocations(seed: int = 9, n: int = 2000, start: str = "2026-07-
         dur = (median * np.exp(rng.normal(0, sigma, n))).round(2)
         secs = np.sort(rng.uniform(0, 30 * 86400, n)).astype(int)
         frames.append(pd.DataFrame({
-            "Timestamp": (t0 + pd.to_timedelta(secs, unit="s")).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "Timestamp": np.char.add(np.datetime_as_string(np.datetime64(t0) + secs.astype("timedelta64[s]"),
+                                                           unit="s"), "Z"),
             "FunctionName": name, "Architecture": arch, "MemorySize": mem, "Duration": dur}))
     return pd.concat(frames, ignore_index=True)
 
