@@ -54,7 +54,10 @@ def make_orders(rng: random.Random) -> list[dict]:
         name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
         if i == 7:
             name = "MARIA-LUISA FERREIRA"  # exactly 20 characters: no padding at all
-        price = rng.choice(TRICKY_PRICES) if i % 10 == 3 else f"{Decimal(rng.randrange(50, 250000)) / 100:.2f}"
+        if i % 10 == 3:
+            price = rng.choice(TRICKY_PRICES)
+        else:
+            price = f"{Decimal(rng.randrange(50, 250000)) / 100:.2f}"
         orders.append({
             "orderId": f"ORD{i:07d}",
             "orderDate": day.isoformat(),
