@@ -7,10 +7,10 @@
 
 The hand-written rows plant the tagging mistakes the week is about (no tags at all, a key in
 the wrong case, a value outside the allowed list, a malformed cost centre, a missing key). The
-``worker-NN`` fleet makes the estate larger than one page of the Resource Groups Tagging API (at most
-100 tags a page: 20 resources with five tags each), and a few of its queues are mis-tagged too. Costs come from Python's
-``random.Random`` with a fixed seed (its sequence is stable across versions for an int seed),
-so the files are the same byte for byte on every machine.
+``worker-NN`` fleet makes the estate larger than one page of the Resource Groups Tagging API
+(at most 100 tags a page: 20 resources with five tags each), and a few of its queues are
+mis-tagged too. Costs come from Python's ``random.Random`` with a fixed seed (its sequence is
+stable across versions for an int seed), so the files are the same byte for byte everywhere.
 
     python data/make_finops_estate.py [--out DIR]
 """

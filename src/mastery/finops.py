@@ -131,7 +131,8 @@ def set_tags(service: str, name: str, tags: dict, clients: dict | None = None) -
         if gone:
             c["dynamodb"].untag_resource(ResourceArn=r_arn, TagKeys=gone)
         if tags:
-            c["dynamodb"].tag_resource(ResourceArn=r_arn, Tags=[{"Key": k, "Value": v} for k, v in tags.items()])
+            c["dynamodb"].tag_resource(ResourceArn=r_arn,
+                                       Tags=[{"Key": k, "Value": v} for k, v in tags.items()])
     elif service == "sqs":
         url = _queue_url(c["sqs"], name)
         if gone:
