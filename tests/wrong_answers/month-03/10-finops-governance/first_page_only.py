@@ -3,11 +3,11 @@
 # loses: test-compliance-exact
 def tag_problems(tags):
     problems = []
-    if tags.get("team") not in finops.TEAMS:
+    if tags.get("team") not in governance.TEAMS:
         problems.append("team")
-    if tags.get("environment") not in finops.ENVIRONMENTS:
+    if tags.get("environment") not in governance.ENVIRONMENTS:
         problems.append("environment")
-    if not finops.COST_CENTER.match(tags.get("cost-center", "")):
+    if not governance.COST_CENTER.match(tags.get("cost-center", "")):
         problems.append("cost-center")
     return sorted(problems)
 

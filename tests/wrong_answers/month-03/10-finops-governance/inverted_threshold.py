@@ -22,6 +22,6 @@ def process_recommendations(recs, threshold, flow):
         if status == "PENDING_APPROVAL":
             sqs.send_message(QueueUrl=flow.approvals_queue_url, MessageBody=json.dumps(rec))
         else:
-            finops.apply_recommendation(rec)
+            governance.apply_recommendation(rec)
         decisions[rid] = status
     return decisions

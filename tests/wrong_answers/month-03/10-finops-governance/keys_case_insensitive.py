@@ -4,11 +4,11 @@
 def tag_problems(tags):
     tags = {k.lower(): v.lower() for k, v in tags.items()}
     problems = []
-    if tags.get("team") not in finops.TEAMS:
+    if tags.get("team") not in governance.TEAMS:
         problems.append("team")
-    if tags.get("environment") not in finops.ENVIRONMENTS:
+    if tags.get("environment") not in governance.ENVIRONMENTS:
         problems.append("environment")
-    if not finops.COST_CENTER.match(tags.get("cost-center", "").upper()):
+    if not governance.COST_CENTER.match(tags.get("cost-center", "").upper()):
         problems.append("cost-center")
     return sorted(problems)
 

@@ -5,7 +5,7 @@ def showback(bill):
     def team_of(tags):
         lowered = {k.lower(): v for k, v in (tags or {}).items()}
         team = lowered.get("team")
-        return team if team in finops.TEAMS else "unallocated"
+        return team if team in governance.TEAMS else "unallocated"
 
     totals = bill.assign(team=bill["Tags"].map(team_of)).groupby("team")["BilledCost"].sum()
     return {team: round(float(cost), 2) for team, cost in totals.items()}

@@ -2,6 +2,6 @@
 # cell: showback
 # loses: test-showback
 def showback(bill):
-    teams = bill["Tags"].map(lambda tags: tags.get("team") if tags.get("team") in finops.TEAMS else None)
+    teams = bill["Tags"].map(lambda tags: tags.get("team") if tags.get("team") in governance.TEAMS else None)
     totals = bill.assign(team=teams).groupby("team")["BilledCost"].sum()
     return {team: round(float(cost), 2) for team, cost in totals.items()}
