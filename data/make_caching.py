@@ -55,7 +55,7 @@ def make(out: Path) -> None:
     times = np.sort(rng.uniform(0, SPAN_S, size=N_REQUESTS))
     existing = [i for i in range(N_KEYS) if i not in missing]
     rows = []
-    for t, r in zip(times, ranks):
+    for t, r in zip(times, ranks, strict=True):
         idx = int(order[r])
         op = "get"
         if rng.random() < 0.01:
