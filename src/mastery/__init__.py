@@ -1,9 +1,16 @@
 """Support package for the Serverless Mastery Lab course.
 
-Modules, one role each: ``backend`` (the local AWS), ``aws`` (clients, namespaces),
-``workflows`` (Step Functions), ``shop`` (the sample order domain), ``grading`` (instant
-feedback and assertion helpers), ``cohort`` (nbgrader for instructors), ``plots``,
-``paths`` and ``cli`` (the ``mastery`` command).
+One module per role. Platform: ``backend`` (find LocalStack or run the embedded emulator),
+``emulator`` (that emulator), ``aws`` (clients, namespaces, the call meter), ``lambdas``
+(calling handlers in-process), ``workflows`` (Step Functions), ``grading`` (instant
+feedback, ``expect``), ``submissions`` (reference, blank and wrong-answer submissions),
+``cohort`` (nbgrader for instructors), ``authoring`` (writing exercises), ``data``,
+``plots``, ``paths`` and ``cli`` (the ``mastery`` command).
+
+Plumbing for the weeks (never the learner's answer): ``eventstore``, ``shop`` (the saga's
+sample shop), ``strangler``, ``canary``, ``zerotrust``, ``dlp``, ``compliance``,
+``caching``, ``telemetry``, ``slo``, ``finops`` (FOCUS billing data), ``costs`` (pricing the
+call meter) and ``governance``.
 """
 
 __version__ = "0.1.0"
