@@ -1,6 +1,7 @@
 """In a real browser (Debian's headless Chromium, driven by Playwright; never a downloaded
 browser): JupyterLab on a cohort lists the released month in nbgrader's Assignments panel,
-fetches it from there, and the formgrader opens for the instructor with that month.
+fetches and submits it from there (the instructor's collect then finds the submission), and
+the formgrader opens for the instructor with that month.
 
 Skipped, saying why, when Playwright or /usr/bin/chromium is missing
 (`apt-get install -y chromium`, `pip install playwright`).
@@ -101,6 +102,10 @@ def test_assignments_panel_and_formgrader_in_chromium(lab):
             fetched = page.locator("#fetched_assignments_list")
             fetched.get_by_text("month-01").wait_for()
             seen["assignments panel, fetched"] = fetched.inner_text()
+            fetched.get_by_role("button", name="Submit").click()
+            submitted = page.locator("#submitted_assignments_list")
+            submitted.get_by_text("month-01").wait_for()
+            seen["assignments panel, submitted"] = submitted.inner_text()
             page.screenshot(path=str(lab["root"] / "assignments.png"))
 
             page.goto(f"{base}/formgrader")
@@ -115,5 +120,7 @@ def test_assignments_panel_and_formgrader_in_chromium(lab):
     fetched_files = sorted(p.name for p in (lab["root"] / "month-01").glob("*.ipynb"))
     released_files = sorted(p.name for p in (lab["cohort"].root / "release" / "month-01").glob("*.ipynb"))
     assert fetched_files == released_files and fetched_files, "the panel's Fetch put the month in the home"
+    collected, _ = lab["cohort"].collect("month-01")
+    assert len(collected) == 1, "the panel's Submit reached the instructor's collect"
     assert "Manage Assignments" in seen["formgrader"] and "month-01" in seen["formgrader"]
     print("\n".join(f"--- {k}:\n{v[:600]}" for k, v in seen.items()))
