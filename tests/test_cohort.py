@@ -142,3 +142,20 @@ def test_learner_commands_explain_a_missing_exchange(tmp_path, capsys, monkeypat
     code, _, err = _run(capsys, "submit", "month-01", "--exchange", str(tmp_path), "--student", "ann",
                         "--home", str(tmp_path))
     assert code == 2 and "fetch it first" in err
+
+
+def test_check_records_into_the_learners_progress(tmp_path, capsys, monkeypatch):
+    from mastery import backend, grading
+
+    nb = tmp_path / "month-01" / "02-saga-step-functions.ipynb"
+    nb.parent.mkdir()
+    nb.write_text("{}")
+    fake = grading.Report(str(nb), [grading.TestResult("test-happy-path", True, 2, 2),
+                                    grading.TestResult("test-out-of-stock", False, 0, 2, "hint")])
+    monkeypatch.setattr(grading, "check_notebook", lambda path, timeout=120: fake)
+    monkeypatch.setattr(backend, "require", lambda: None)
+    monkeypatch.setenv("MASTERY_PROGRESS", str(tmp_path / "mine.jsonl"))
+    assert cli.main(["check", str(nb)]) == 1
+    code, out, _ = _run(capsys, "progress", "--png", str(tmp_path / "p.png"))
+    assert code == 0 and "02-saga-step-functions" in out and "1/2 tests" in out
+    assert "failing: test-out-of-stock" in out and (tmp_path / "p.png").is_file()

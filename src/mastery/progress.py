@@ -97,10 +97,29 @@ def render(latest: dict[tuple[str, str], dict]) -> str:
 
 
 def chart(latest: dict[tuple[str, str], dict], png: str | os.PathLike) -> Path:
-    """Horizontal bars: share of visible tests passed per exercise, coloured by month."""
+    """Draw :func:`figure` into a PNG file."""
     import matplotlib
 
     matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = figure(latest)
+    png = Path(png)
+    png.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(png, dpi=90)
+    plt.close(fig)
+    return png
+
+
+def show(store: str | os.PathLike | None = None):
+    """In a notebook: ``from mastery import progress; progress.show()`` draws your progress."""
+    latest = Store(store).latest()
+    print(render(latest))
+    return figure(latest) if latest else None
+
+
+def figure(latest: dict[tuple[str, str], dict]):
+    """Horizontal bars: share of visible tests passed per exercise, coloured by month."""
     import matplotlib.pyplot as plt
 
     rows = summary(latest)
@@ -117,8 +136,4 @@ def chart(latest: dict[tuple[str, str], dict], png: str | os.PathLike) -> Path:
     ax.set_xlabel("visible tests passed")
     ax.set_title("your progress (from mastery check)")
     fig.tight_layout()
-    png = Path(png)
-    png.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(png, dpi=90)
-    plt.close(fig)
-    return png
+    return fig
