@@ -92,6 +92,8 @@ def test_release_of_an_unknown_month_or_bad_due_date(made):
 
 def test_autograde_needs_a_collected_submission(made):
     made.release("month-01")
+    with pytest.raises(cohort.CohortError, match="nothing collected for month-01"):
+        made.autograde_all("month-01", progress=False)
     with pytest.raises(cohort.CohortError, match="no collected submission of month-01 for: zed"):
         made.autograde_all("month-01", students=["zed"], progress=False)
 

@@ -219,6 +219,7 @@ def test_thirty_learners_whole_workflow(tmp_path, capsys):
     for p in learners:
         for nb, kind in p.work.items():
             cells = {r["cell"]: r for r in breakdown if r["student_id"] == p.id and r["notebook"] == nb[:-6]}
+            assert set(cells) == set(points(nb)[0]) | {c for c in cells if cells[c]["kind"] == "manual"}, p.id
             if kind.startswith("wrong:"):
                 for t in WRONG[(nb, kind[6:])].loses:
                     assert float(cells[t]["score"]) == 0, (p.id, t)
