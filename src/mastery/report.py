@@ -99,6 +99,8 @@ def _figures(scores: pd.DataFrame, items: pd.DataFrame) -> dict[str, str]:
     top = items.head(15)
     fig, ax = plt.subplots(figsize=(7, 0.35 * max(3, len(top)) + 0.8))
     ax.barh([f"{r.notebook}:{r.cell}" for r in top.itertuples()], 100 * top.failure_rate, color="#C44E52")
+    for i, r in enumerate(top.itertuples()):
+        ax.text(min(100 * r.failure_rate, 85) + 1, i, f"{r.failed}/{r.attempted}", va="center", fontsize=8)
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
     ax.set_xlabel("% of the learners who submitted the notebook that fail the test")
