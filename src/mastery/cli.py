@@ -43,8 +43,19 @@ def _check(args) -> int:
     for nb in grading.working_copies(args.target):
         report = grading.check_notebook(nb, timeout=args.timeout)
         print(report.render())
+        _record(report)
         failed += any(not r.passed for r in report.results)
     return 1 if failed else 0
+
+
+def _record(report) -> None:
+    """Keep the learner's own results for `mastery progress` (never fatal for `check`)."""
+    from mastery import progress
+
+    try:
+        progress.Store().record(report)
+    except OSError as e:
+        print(f"(progress not saved: {e})", file=sys.stderr)
 
 
 def _start(args) -> int:
@@ -57,6 +68,177 @@ def _start(args) -> int:
         cmd.append("--allow-root")
     print("starting JupyterLab on the course; stop it with Ctrl-C (then `mastery down`)")
     return subprocess.call(cmd, cwd=root, env=dict(os.environ, MASTERY_COURSE_ROOT=str(root)))
+
+
+# ------------------------------------------------------------------------------- cohorts
+
+
+def _cohort(args):
+    from mastery import cohort
+
+    root = args.cohort or os.environ.get("MASTERY_COHORT") or os.getcwd()
+    return cohort.Cohort(root)
+
+
+def _cohort_create(args) -> int:
+    from mastery import cohort
+
+    c, created = cohort.Cohort.create(args.folder, late_policy=args.late_policy, timeout=args.timeout)
+    if created:
+        print(f"created cohort {c.root} (late policy: {c.late_policy}); gradebook, exchange and "
+              f"nbgrader_config.py are in it. Next: `mastery cohort roster learners.csv --cohort {c.root}`")
+    else:
+        print(f"cohort {c.root} already exists; left as it is (late policy: {c.late_policy})")
+    return 0
+
+
+def _cohort_roster(args) -> int:
+    res = _cohort(args).import_roster(args.csv)
+    print(f"roster: {len(res.added)} added, {len(res.updated)} already there (updated), "
+          f"{len(res.rejected)} rejected")
+    for line, why in res.rejected:
+        print(f"  line {line}: {why}")
+    return 1 if res.rejected else 0
+
+
+def _cohort_release(args) -> int:
+    due = _cohort(args).release(args.month, due=args.due)
+    print(f"released {args.month}" + (f", due {due:%Y-%m-%d %H:%M} UTC" if due else " (no due date)"))
+    return 0
+
+
+def _cohort_collect(args) -> int:
+    collected, unknown = _cohort(args).collect(args.month)
+    print(f"collected {len(collected)} submission(s) of {args.month}")
+    if unknown:
+        print(f"  not on the roster (graded anyway; add them or ignore): {', '.join(unknown)}")
+    return 0
+
+
+def _cohort_autograde(args) -> int:
+    backend.require()
+    summary = _cohort(args).autograde_all(args.month, workers=args.workers, students=args.student or None,
+                                          progress=not args.quiet)
+    print(summary.render())
+    return 1 if summary.failed else 0
+
+
+def _cohort_feedback(args) -> int:
+    done, problems = _cohort(args).feedback(args.month)
+    print(f"feedback released to {len(done)} learner(s) for {args.month}")
+    for s, why in problems.items():
+        print(f"  no feedback for {s}: {why}")
+    return 1 if problems else 0
+
+
+def _cohort_export(args) -> int:
+    grades, breakdown = _cohort(args).export(args.to)
+    print(f"grades: {grades}\nper-exercise breakdown: {breakdown}")
+    return 0
+
+
+def _cohort_report(args) -> int:
+    from mastery import report
+
+    out = report.write_report(_cohort(args), args.to)
+    print(f"cohort report: {out}")
+    return 0
+
+
+# ------------------------------------------------------------------------------ learners
+
+
+def _learner(args):
+    from mastery import learner
+
+    return learner.from_environment(args.exchange, args.student, args.home)
+
+
+def _fetch(args) -> int:
+    folder = _learner(args).fetch(args.month)
+    print(f"{args.month} is in {folder}; work there, `mastery check {folder}`, "
+          f"then `mastery submit {args.month}`")
+    return 0
+
+
+def _submit(args) -> int:
+    _learner(args).submit(args.month)
+    print(f"submitted {args.month}; submit again any time before the due date (the newest one counts)")
+    return 0
+
+
+def _fetch_feedback(args) -> int:
+    files = _learner(args).fetch_feedback(args.month)
+    print("\n".join(str(f) for f in files) or f"no feedback released for {args.month} yet")
+    return 0
+
+
+def _progress(args) -> int:
+    from mastery import progress
+
+    store = progress.Store(args.store)
+    print(progress.render(store.latest()))
+    if args.png:
+        print(f"chart: {progress.chart(store.latest(), args.png)}")
+    return 0
+
+
+def _add_cohort_commands(sub) -> None:
+    from mastery.cohort import LATE_POLICIES
+
+    co = sub.add_parser("cohort", help="instructor: run a cohort (create, roster, release, collect, "
+                                       "autograde, feedback, export, report)")
+    cs = co.add_subparsers(dest="cohort_command", required=True)
+
+    def cmd(name, fn, help_):
+        p = cs.add_parser(name, help=help_)
+        if name != "create":
+            p.add_argument("--cohort", help="the cohort folder (default: $MASTERY_COHORT, else the cwd)")
+        p.set_defaults(fn=fn)
+        return p
+
+    p = cmd("create", _cohort_create, "make a cohort folder (gradebook, exchange, nbgrader config)")
+    p.add_argument("folder", help="a new folder outside the course repository")
+    p.add_argument("--late-policy", choices=LATE_POLICIES, default="none",
+                   help="nbgrader's penalty for late work: none (flag it) or zero")
+    p.add_argument("--timeout", type=int, default=120, help="seconds per cell when autograding")
+    p = cmd("roster", _cohort_roster, "import learners from CSV: id,first_name,last_name,email")
+    p.add_argument("csv")
+    p = cmd("release", _cohort_release, "release a month to the learners")
+    p.add_argument("month")
+    p.add_argument("--due", help="due date, e.g. '2027-03-01 17:00 UTC' (kept if not given)")
+    p = cmd("collect", _cohort_collect, "collect the newest submission of every learner")
+    p.add_argument("month")
+    p = cmd("autograde", _cohort_autograde, "grade a collected month with N parallel workers")
+    p.add_argument("month")
+    p.add_argument("--workers", type=int, default=max(1, min(4, (os.cpu_count() or 2))),
+                   help="worker processes, each grading its own learners")
+    p.add_argument("--student", action="append", help="only this learner (repeatable)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p = cmd("feedback", _cohort_feedback, "generate and release feedback for a graded month")
+    p.add_argument("month")
+    p = cmd("export", _cohort_export, "write grades.csv and the per-exercise breakdown.csv")
+    p.add_argument("--to", help="folder for the CSV files (default: <cohort>/exports)")
+    p = cmd("report", _cohort_report, "HTML analytics: scores, item difficulty, progress")
+    p.add_argument("--to", help="the HTML file (default: <cohort>/reports/cohort-report.html)")
+
+
+def _add_learner_commands(sub) -> None:
+    for name, fn, help_ in (("fetch", _fetch, "fetch a released month into this folder"),
+                            ("submit", _submit, "submit your work on a month"),
+                            ("fetch-feedback", _fetch_feedback, "fetch your graded feedback")):
+        p = sub.add_parser(name, help=help_)
+        p.add_argument("month")
+        p.add_argument("--exchange", help="the cohort's exchange folder (default: $MASTERY_EXCHANGE "
+                                          "or nbgrader's Exchange.root)")
+        p.add_argument("--student", help="your learner id (default: $JUPYTERHUB_USER or your login)")
+        p.add_argument("--home", help="the folder holding your month folders (default: the cwd)")
+        p.set_defaults(fn=fn)
+    p = sub.add_parser("progress",
+                       help="which exercises and tests you pass, per month (from `mastery check`)")
+    p.add_argument("--png", help="also draw the chart into this PNG file")
+    p.add_argument("--store", help="your results file (default: ~/.mastery/progress.jsonl)")
+    p.set_defaults(fn=_progress)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,10 +256,20 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--no-browser", action="store_true", help="do not open a browser (servers)")
     s.add_argument("--port", type=int, default=8888, help="JupyterLab's port")
     s.set_defaults(fn=_start)
+    _add_cohort_commands(sub)
+    _add_learner_commands(sub)
     args = p.parse_args(argv)
     try:
         return args.fn(args)
     except (backend.BackendError, FileNotFoundError) as e:
+        print(f"mastery: {e}", file=sys.stderr)
+        return 2
+    except RuntimeError as e:
+        from mastery.cohort import CohortError
+        from mastery.learner import ExchangeProblem
+
+        if not isinstance(e, CohortError | ExchangeProblem):
+            raise
         print(f"mastery: {e}", file=sys.stderr)
         return 2
     except Exception as e:

@@ -2,16 +2,26 @@
 
 nbgrader's command-line tools each pay 3-5 s of start-up here; the API pays it once.
 ``NbGraderAPI`` does not read ``nbgrader_config.py`` by itself, so :func:`config` builds
-the same settings in code.
+the same settings in code (and :meth:`Cohort.create` writes them into the cohort's
+``nbgrader_config.py`` too, so ``nbgrader`` commands and the formgrader agree with us).
+
+A :class:`Cohort` is a course folder outside the repository with its gradebook, exchange,
+roster and grades. Every operation is safe to run twice. :meth:`Cohort.autograde` grades
+with N worker processes on disjoint sets of learners (nbgrader itself grades serially).
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import json
 import os
+import re
 import shutil
 import sys
-from dataclasses import dataclass
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -19,18 +29,34 @@ from traitlets.config import Config
 
 from mastery import paths
 
+COURSE_ID = "serverless-mastery"
+LATE_POLICIES = ("none", "zero")
+SETTINGS = "cohort.json"
 
-def config(root: Path, timeout: int = 120) -> Config:
+
+def config(root: Path, timeout: int = 120, late_policy: str = "none", course_id: str = COURSE_ID) -> Config:
     c = Config()
     c.CourseDirectory.root = str(root)
-    c.CourseDirectory.course_id = "serverless-mastery"
+    c.CourseDirectory.course_id = course_id
     c.CourseDirectory.source_directory = "source"
     c.CourseDirectory.release_directory = "release"
     c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".*"]
-    c.CourseDirectory.db_url = f"sqlite:///{root / 'gradebook.db'}"
+    # parallel graders share the SQLite gradebook: wait for a lock instead of failing
+    c.CourseDirectory.db_url = f"sqlite:///{root / 'gradebook.db'}?timeout=60"
     c.Execute.timeout = timeout
     c.Exchange.root = str(root / "exchange")
+    c.LateSubmissionPlugin.penalty_method = late_policy
     return c
+
+
+def _config_file(cfg: Config) -> str:
+    """``nbgrader_config.py`` text with exactly the settings of ``cfg``."""
+    lines = ['"""nbgrader settings of this cohort, written by `mastery cohort create`."""', "",
+             "c = get_config()  # noqa: F821", ""]
+    for section in sorted(cfg):
+        for key, value in sorted(cfg[section].items()):
+            lines.append(f"c.{section}.{key} = {value!r}")
+    return "\n".join(lines) + "\n"
 
 
 @dataclass
@@ -40,10 +66,14 @@ class Score:
     cells: dict[str, tuple[float, float]]
 
 
+class CohortError(RuntimeError):
+    """An instructor command cannot go on; the message says why and what to do."""
+
+
 class Course:
     """One course folder (a cohort's, or a throwaway one in tests) with its own gradebook."""
 
-    def __init__(self, root: str | Path, timeout: int = 120):
+    def __init__(self, root: str | Path, timeout: int = 120, late_policy: str = "none"):
         from nbgrader.apps import NbGraderAPI
         from nbgrader.coursedir import CourseDirectory
 
@@ -53,12 +83,16 @@ class Course:
             os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
         self.root = Path(root).resolve()
         self.root.mkdir(parents=True, exist_ok=True)
-        cfg = config(self.root, timeout)
-        self.api = NbGraderAPI(coursedir=CourseDirectory(config=cfg), config=cfg)
+        self.timeout, self.late_policy = timeout, late_policy
+        self.cfg = config(self.root, timeout, late_policy)
+        self.api = NbGraderAPI(coursedir=CourseDirectory(config=self.cfg), config=self.cfg)
 
     def add_assignment(self, assignment: str, source: Path | None = None) -> None:
         """Copy an assignment's source from the repo and generate its release (with the db)."""
         src = source or paths.solutions_dir() / assignment
+        if not src.is_dir():
+            raise CohortError(f"no assignment {assignment!r}: {src} does not exist "
+                              f"(assignments: {', '.join(paths.assignments())})")
         dst = self.root / "source" / assignment
         if dst.exists():
             shutil.rmtree(dst)
@@ -79,15 +113,7 @@ class Course:
             shutil.rmtree(folder)
         folder.mkdir(parents=True)
         for name, nb in notebooks.items():
-            target = folder / name
-            if isinstance(nb, Path):
-                shutil.copy(nb, target)
-            elif isinstance(nb, bytes):
-                target.write_bytes(nb)
-            elif isinstance(nb, str):
-                target.write_text(nb)
-            else:
-                nbformat.write(nb, target)
+            write_notebook(folder / name, nb)
         stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
         (folder / "timestamp.txt").write_text(stamp)
         return folder
@@ -104,3 +130,428 @@ class Course:
                 cells = {g.name: (g.score, g.max_score) for g in nb.grades}
                 out[nb.name] = Score(nb.score, nb.max_score, cells)
         return out
+
+
+def write_notebook(target: Path, nb: object) -> None:
+    """A notebook node, a path to copy, or raw bytes/str (a broken file, on purpose)."""
+    if isinstance(nb, Path):
+        shutil.copy(nb, target)
+    elif isinstance(nb, bytes):
+        target.write_bytes(nb)
+    elif isinstance(nb, str):
+        target.write_text(nb)
+    else:
+        nbformat.write(nb, target)
+
+
+# ------------------------------------------------------------------------------- roster
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,47}$")
+_EMAIL = re.compile(r"^[^@\s,]+@[^@\s,]+\.[a-z]{2,}$", re.I)
+ROSTER_COLUMNS = ("id", "first_name", "last_name", "email")
+
+
+@dataclass
+class RosterResult:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    rejected: list[tuple[int, str]] = field(default_factory=list)  # (line number, reason)
+
+
+def read_roster(path: Path) -> tuple[list[dict], list[tuple[int, str]]]:
+    """Good rows and (line, reason) for each bad one. Columns: id, first_name, last_name,
+    email (``student_id`` is accepted for ``id``, and one ``name`` column for both names)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as e:
+        raise CohortError(f"{path}: cannot read the roster ({e})") from e
+    reader = csv.DictReader(text.splitlines())
+    header = [h.strip().lower().replace(" ", "_").replace("-", "") for h in (reader.fieldnames or [])]
+    header = ["id" if h == "student_id" else "email" if h == "email" else h for h in header]
+    if "id" not in header or "email" not in header:
+        raise CohortError(f"{path}: the first line must name the columns id,first_name,last_name,email "
+                          f"(found: {','.join(reader.fieldnames or []) or 'nothing'})")
+    good, bad, seen = [], [], set()
+    for lineno, raw in enumerate(csv.reader(text.splitlines()[1:]), start=2):
+        if not any(x.strip() for x in raw):
+            continue
+        if len(raw) != len(header):
+            bad.append((lineno, f"{len(raw)} fields, the header has {len(header)}"))
+            continue
+        row = {k: v.strip() for k, v in zip(header, raw, strict=True)}
+        sid = row["id"].lower()
+        if "name" in row and not row.get("first_name"):
+            first, _, last = row.pop("name").partition(" ")
+            row["first_name"], row["last_name"] = first, last
+        if not _ID.match(sid):
+            bad.append((lineno, f"id {row['id']!r} is not a valid learner id "
+                                "(lower-case letters, digits, . _ -; at most 48)"))
+        elif sid in seen:
+            bad.append((lineno, f"id {sid!r} appears twice; the first row is kept"))
+        elif not _EMAIL.match(row["email"]):
+            bad.append((lineno, f"e-mail {row['email']!r} of {sid!r} is not an address"))
+        else:
+            seen.add(sid)
+            good.append({"id": sid, "first_name": row.get("first_name") or None,
+                         "last_name": row.get("last_name") or None, "email": row["email"]})
+    return good, bad
+
+
+# ----------------------------------------------------------------------- parallel grading
+
+
+@dataclass
+class GradeOutcome:
+    student: str
+    status: str  # graded | partial (some notebooks unreadable) | failed
+    seconds: float
+    errors: dict[str, str] = field(default_factory=dict)  # notebook (or "*") -> reason
+
+
+@dataclass
+class AutogradeSummary:
+    assignment: str
+    workers: int
+    seconds: float
+    outcomes: list[GradeOutcome]
+
+    @property
+    def graded(self) -> list[str]:
+        return [o.student for o in self.outcomes if o.status == "graded"]
+
+    @property
+    def partial(self) -> list[str]:
+        return [o.student for o in self.outcomes if o.status == "partial"]
+
+    @property
+    def failed(self) -> list[str]:
+        return [o.student for o in self.outcomes if o.status == "failed"]
+
+    def render(self) -> str:
+        lines = [f"autograded {self.assignment}: {len(self.graded)} graded, {len(self.partial)} graded "
+                 f"with unreadable notebooks, {len(self.failed)} failed, in {self.seconds:.1f} s "
+                 f"with {self.workers} worker(s)"]
+        for o in self.outcomes:
+            for nb, why in o.errors.items():
+                lines.append(f"  {o.status.upper():8} {o.student}: {nb}: {why}")
+        return "\n".join(lines)
+
+
+def unreadable_notebooks(folder: Path) -> dict[str, str]:
+    """notebook file name -> why it cannot be graded (not JSON, not a notebook). Schema quirks
+    that nbformat repairs or only warns about (a missing cell id, ...) are left to nbgrader."""
+    import warnings
+
+    out = {}
+    for p in sorted(folder.glob("*.ipynb")):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                nb = nbformat.read(p, as_version=4)
+            if not isinstance(nb.get("cells"), list) or not all(isinstance(c, dict) for c in nb.cells):
+                raise ValueError("it has no list of cells")
+        except Exception as e:
+            first = str(e).splitlines()[0][:160] if str(e) else type(e).__name__
+            out[p.name] = f"not a valid notebook: {first}"
+    return out
+
+
+_worker_course: Course | None = None
+
+
+def _worker_init(root: str, timeout: int, late_policy: str) -> None:
+    import warnings
+
+    warnings.filterwarnings("ignore")
+    global _worker_course
+    _worker_course = Course(root, timeout, late_policy)
+
+
+def _tail(result: dict) -> str:
+    text = (result.get("error") or "") + (result.get("log") or "")
+    lines = [x for x in text.splitlines() if x.strip()]
+    useful = [x for x in lines if "Error" in x or "error" in x]
+    return (useful[-1] if useful else (lines[-1] if lines else "unknown error"))[:300]
+
+
+def grade_one(course: Course, assignment: str, student: str) -> GradeOutcome:
+    """Autograde one learner's submission in ``course``, in this process, against the backend
+    with the learner's namespace. Unreadable notebooks score 0 and are reported; the learner's
+    other notebooks are still graded, one by one (nbgrader alone would fail them all)."""
+    from nbgrader.utils import temp_attrs
+
+    t0 = time.perf_counter()
+    os.environ["MASTERY_LEARNER"] = student
+    folder = course.root / "submitted" / student / assignment
+    broken = unreadable_notebooks(folder)
+    try:
+        if not broken:
+            result = course.api.autograde(assignment, student, force=True, create=True)
+            status = "graded" if result["success"] else "failed"
+            errors = {} if result["success"] else {"*": _tail(result)}
+        else:
+            errors, status = dict(broken), "partial"
+            good = sorted(p.stem for p in folder.glob("*.ipynb") if p.name not in broken)
+            if not good:  # nothing nbgrader can open: record the submission (all zeros) as it would
+                with course.api.gradebook as gb:
+                    ts = course.api.coursedir.get_existing_timestamp(str(folder))
+                    gb.update_or_create_submission(assignment, student, **({"timestamp": ts} if ts else {}))
+            for stem in good:
+                with temp_attrs(course.api.coursedir, notebook_id=stem):
+                    result = course.api.autograde(assignment, student, force=True, create=True)
+                if not result["success"]:
+                    status, errors[stem + ".ipynb"] = "failed", _tail(result)
+    finally:
+        os.environ.pop("MASTERY_LEARNER", None)
+    return GradeOutcome(student, status, time.perf_counter() - t0, errors)
+
+
+def _worker_grade(assignment: str, student: str) -> GradeOutcome:
+    try:
+        return grade_one(_worker_course, assignment, student)
+    except Exception as e:  # one learner's trouble must not stop the others
+        return GradeOutcome(student, "failed", 0.0, {"*": f"{type(e).__name__}: {e}"[:300]})
+
+
+# --------------------------------------------------------------------------------- cohort
+
+
+class Cohort(Course):
+    """A cohort's course folder: settings, gradebook, exchange, roster, grades, reports."""
+
+    def __init__(self, root: str | Path):
+        root = Path(root).resolve()
+        settings = root / SETTINGS
+        if not settings.is_file():
+            raise CohortError(f"{root} is not a cohort folder (no {SETTINGS}); "
+                              "create one with `mastery cohort create DIR`")
+        self.settings = json.loads(settings.read_text())
+        super().__init__(root, self.settings.get("timeout", 120), self.settings.get("late_policy", "none"))
+
+    # ----------------------------------------------------------------- create and roster
+
+    @classmethod
+    def create(cls, root: str | Path, late_policy: str = "none", timeout: int = 120) -> tuple[Cohort, bool]:
+        """Make (or open) a cohort folder outside the repository. Returns (cohort, created)."""
+        root = Path(root).resolve()
+        if late_policy not in LATE_POLICIES:
+            raise CohortError(f"late policy {late_policy!r}: choose one of {', '.join(LATE_POLICIES)}")
+        try:
+            repo = paths.course_root()
+        except FileNotFoundError:
+            repo = None
+        if repo and (root == repo or repo in root.parents):
+            raise CohortError(f"{root} is inside the course repository; cohort folders hold learners' "
+                              "work and grades and must live outside it (e.g. ~/cohorts/2027-spring)")
+        if (root / SETTINGS).is_file():
+            return cls(root), False
+        if root.exists() and any(root.iterdir()):
+            raise CohortError(f"{root} exists and is not empty; choose a new folder for the cohort")
+        root.mkdir(parents=True, exist_ok=True)
+        exchange = root / "exchange"
+        exchange.mkdir(exist_ok=True)
+        exchange.chmod(0o777)  # nbgrader's exchange must be writable by every learner
+        settings = {"course_id": COURSE_ID, "late_policy": late_policy, "timeout": timeout,
+                    "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+        (root / "nbgrader_config.py").write_text(_config_file(config(root, timeout, late_policy)))
+        (root / SETTINGS).write_text(json.dumps(settings, indent=2) + "\n")
+        cohort = cls(root)
+        with cohort.api.gradebook as gb:  # create the gradebook now, before any parallel worker
+            gb.students  # noqa: B018
+        return cohort, True
+
+    def import_roster(self, csv_path: str | Path) -> RosterResult:
+        good, bad = read_roster(Path(csv_path))
+        res = RosterResult(rejected=bad)
+        with self.api.gradebook as gb:
+            known = {s.id for s in gb.students}
+            for row in good:
+                sid = row.pop("id")
+                gb.update_or_create_student(sid, **row)
+                (res.updated if sid in known else res.added).append(sid)
+        return res
+
+    def students(self) -> list[str]:
+        with self.api.gradebook as gb:
+            return sorted(s.id for s in gb.students)
+
+    # --------------------------------------------------------------- release and collect
+
+    def release(self, month: str, due: str | dt.datetime | None = None) -> dt.datetime | None:
+        """Generate a month from the repo's solutions and release it to the exchange.
+        Re-running refreshes the release; ``due`` (UTC unless it names a zone) sets the due
+        date, otherwise the one already set is kept. Returns the due date."""
+        from nbgrader.utils import capture_log, parse_utc, temp_attrs
+
+        self.add_assignment(month)
+        with self.api.gradebook as gb:
+            if due is not None:
+                try:
+                    when = parse_utc(due)
+                except (ValueError, OverflowError) as e:
+                    raise CohortError(f"due date {due!r}: not a date ({e}); "
+                                      "e.g. '2027-03-01 17:00 UTC'") from e
+                gb.update_or_create_assignment(month, duedate=when)
+            due_date = gb.find_assignment(month).duedate
+        with temp_attrs(self.api.coursedir, assignment_id=month):
+            app = self.api.exchange.ReleaseAssignment(coursedir=self.api.coursedir,
+                                                     authenticator=self.api.authenticator, parent=self.api)
+            app.force = True
+            result = capture_log(app)
+        if not result["success"]:
+            raise CohortError(f"release of {month} failed: {_tail(result)}")
+        return due_date
+
+    def collect(self, month: str) -> tuple[list[str], list[str]]:
+        """Copy the newest submission of each learner into ``submitted/``.
+        Returns (collected learners, learners who submitted but are not on the roster)."""
+        result = self.api.collect(month, update=True)
+        if not result["success"]:
+            raise CohortError(f"collect of {month} failed: {_tail(result)}")
+        collected = self.submitted(month)
+        roster = set(self.students())
+        return collected, [s for s in collected if s not in roster]
+
+    def submitted(self, month: str) -> list[str]:
+        base = self.root / "submitted"
+        return sorted(p.parent.name for p in base.glob(f"*/{month}") if p.is_dir()) if base.is_dir() else []
+
+    # --------------------------------------------------------------------------- grading
+
+    def autograde_all(self, month: str, workers: int = 2, students: list[str] | None = None,
+                      progress: bool = True) -> AutogradeSummary:
+        """Grade every collected submission of ``month`` with ``workers`` processes, each on
+        its own learners. The gradebook is SQLite, shared with a lock timeout; every learner's
+        result (graded, partial, failed + why) is also written to ``logs/autograde-<month>.json``."""
+        import multiprocessing
+
+        students = students or self.submitted(month)
+        if not students:
+            raise CohortError(f"nothing collected for {month} yet; run `mastery cohort collect {month}`")
+        missing = [s for s in students if not (self.root / "submitted" / s / month).is_dir()]
+        if missing:
+            raise CohortError(f"no collected submission of {month} for: {', '.join(missing)} "
+                              "(run `mastery cohort collect` first)")
+        with self.api.gradebook as gb:
+            try:
+                gb.find_assignment(month)
+            except Exception as e:
+                raise CohortError(f"{month} is not released in this cohort; run `mastery cohort release "
+                                  f"{month}` first") from e
+            for s in students:  # create learners up front: workers then only write grades
+                gb.update_or_create_student(s)
+        t0 = time.perf_counter()
+        outcomes: list[GradeOutcome] = []
+        bar = _progress(len(students), f"autograde {month}", progress)
+        if workers <= 1:
+            for s in students:
+                try:
+                    outcomes.append(grade_one(self, month, s))
+                except Exception as e:
+                    outcomes.append(GradeOutcome(s, "failed", 0.0, {"*": f"{type(e).__name__}: {e}"[:300]}))
+                bar.update(1)
+        else:
+            ctx = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init,
+                                     initargs=(str(self.root), self.timeout, self.late_policy)) as pool:
+                futures = {pool.submit(_worker_grade, month, s): s for s in students}
+                for f in as_completed(futures):
+                    try:
+                        outcomes.append(f.result())
+                    except Exception as e:  # a worker died (e.g. out of memory)
+                        outcomes.append(GradeOutcome(futures[f], "failed", 0.0,
+                                                     {"*": f"worker died: {type(e).__name__}: {e}"[:300]}))
+                    bar.update(1)
+        bar.close()
+        outcomes.sort(key=lambda o: o.student)
+        summary = AutogradeSummary(month, max(1, workers), time.perf_counter() - t0, outcomes)
+        log = self.root / "logs" / f"autograde-{month}.json"
+        log.parent.mkdir(exist_ok=True)
+        previous = json.loads(log.read_text()) if log.is_file() else {}
+        previous.update({o.student: asdict(o) for o in outcomes})
+        log.write_text(json.dumps(previous, indent=2, sort_keys=True) + "\n")
+        return summary
+
+    def grading_errors(self, month: str) -> dict[str, dict[str, str]]:
+        log = self.root / "logs" / f"autograde-{month}.json"
+        if not log.is_file():
+            return {}
+        return {s: o["errors"] for s, o in json.loads(log.read_text()).items() if o["errors"]}
+
+    # ------------------------------------------------------------------------- feedback
+
+    def feedback(self, month: str) -> tuple[list[str], dict[str, str]]:
+        """Generate HTML feedback for every autograded learner and release it to the exchange.
+        Returns (learners with feedback released, learner -> why not)."""
+        base = self.root / "autograded"
+        done, problems = [], {}
+        for s in self.submitted(month):
+            if not (base / s / month).is_dir():
+                problems[s] = "nothing graded: no readable notebook was submitted (see `autograde`'s summary)"
+                continue
+            r = self.api.generate_feedback(month, s, force=True)
+            if not r["success"]:
+                problems[s] = _tail(r)
+                continue
+            r = self.api.release_feedback(month, s)
+            if not r["success"]:
+                problems[s] = _tail(r)
+                continue
+            done.append(s)
+        return done, problems
+
+    # --------------------------------------------------------------------------- export
+
+    def export(self, to: str | Path | None = None) -> tuple[Path, Path]:
+        """``grades.csv`` (nbgrader's CSV exporter: one row per learner and month, with late
+        penalties) and ``breakdown.csv`` (one row per learner, notebook and graded cell, with
+        grading errors). Returns both paths."""
+        from nbgrader.plugins.export import CsvExportPlugin
+
+        out = Path(to) if to else self.root / "exports"
+        out.mkdir(parents=True, exist_ok=True)
+        grades = out / "grades.csv"
+        with self.api.gradebook as gb:
+            CsvExportPlugin(to=str(grades), config=self.cfg).export(gb)
+            rows = []
+            for a in sorted(gb.assignments, key=lambda a: a.name):
+                errors = self.grading_errors(a.name)
+                for sub in sorted(a.submissions, key=lambda s: s.student.id):
+                    sid = sub.student.id
+                    for nb in sorted(sub.notebooks, key=lambda n: n.name):
+                        err = errors.get(sid, {})
+                        why = err.get(nb.name + ".ipynb") or err.get("*", "")
+                        for g in sorted(nb.grades, key=lambda g: g.name):
+                            kind = "manual" if g.cell_type == "markdown" else "auto"
+                            rows.append([a.name, sid, nb.name, g.name, kind, _num(g.score),
+                                         _num(g.max_score), "yes" if g.needs_manual_grade else "",
+                                         "yes" if sub.total_seconds_late > 0 else "", why])
+        breakdown = out / "breakdown.csv"
+        with breakdown.open("w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["assignment", "student_id", "notebook", "cell", "kind", "score", "max_score",
+                        "needs_manual_grade", "late", "error"])
+            w.writerows(rows)
+        return grades, breakdown
+
+
+def _num(x) -> float:
+    return float(x or 0.0)
+
+
+class _NoBar:
+    def update(self, n: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _progress(total: int, desc: str, enabled: bool):
+    if not enabled:
+        return _NoBar()
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return _NoBar()
+    return tqdm(total=total, desc=desc, unit="learner", file=sys.stderr)
