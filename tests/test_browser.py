@@ -9,6 +9,7 @@ Skipped, saying why, when Playwright or /usr/bin/chromium is missing
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import secrets
 import shutil
@@ -20,6 +21,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import need_tool
 
 from mastery import cohort
 
@@ -51,9 +53,8 @@ def _wait_http(url: str, proc: subprocess.Popen, log: Path, seconds: float = 120
 
 @pytest.fixture
 def lab(tmp_path):
-    pytest.importorskip("playwright.sync_api", reason="pip install playwright")
-    if not shutil.which(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} not found: apt-get install -y chromium")
+    need_tool(importlib.util.find_spec("playwright") is not None, "playwright is not installed: pip install playwright")
+    need_tool(bool(shutil.which(CHROMIUM)), f"{CHROMIUM} not found: apt-get install -y chromium")
     c, _ = cohort.Cohort.create(tmp_path / "cohort")
     c.release("month-01")
     confdir = tmp_path / "jupyter-config"

@@ -10,6 +10,7 @@ Skipped, saying why, when jupyterhub or configurable-http-proxy is missing
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import secrets
@@ -24,6 +25,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import need_tool
 
 from mastery import cohort, paths
 
@@ -67,9 +69,9 @@ class Hub:
 
 @pytest.fixture
 def hub(tmp_path):
-    pytest.importorskip("jupyterhub", reason="pip install jupyterhub")
-    if not shutil.which("configurable-http-proxy"):
-        pytest.skip("configurable-http-proxy not found: npm install -g configurable-http-proxy")
+    need_tool(importlib.util.find_spec("jupyterhub") is not None, "jupyterhub is not installed: pip install jupyterhub")
+    need_tool(bool(shutil.which("configurable-http-proxy")),
+              "configurable-http-proxy not found: npm install -g configurable-http-proxy")
     c, _ = cohort.Cohort.create(tmp_path / "cohort")
     roster = tmp_path / "roster.csv"
     roster.write_text("id,first_name,last_name,email\nann,Ann,Lee,ann@example.org\nbob,Bob,Ng,bob@example.org\n")
