@@ -53,7 +53,7 @@ def _wait_http(url: str, proc: subprocess.Popen, log: Path, seconds: float = 120
 
 @pytest.fixture
 def lab(tmp_path):
-    need_tool(importlib.util.find_spec("playwright") is not None, "playwright is not installed: pip install playwright")
+    need_tool(importlib.util.find_spec("playwright") is not None, "pip install playwright")
     need_tool(bool(shutil.which(CHROMIUM)), f"{CHROMIUM} not found: apt-get install -y chromium")
     c, _ = cohort.Cohort.create(tmp_path / "cohort")
     c.release("month-01")

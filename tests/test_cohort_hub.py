@@ -69,9 +69,9 @@ class Hub:
 
 @pytest.fixture
 def hub(tmp_path):
-    need_tool(importlib.util.find_spec("jupyterhub") is not None, "jupyterhub is not installed: pip install jupyterhub")
+    need_tool(importlib.util.find_spec("jupyterhub") is not None, "pip install jupyterhub")
     need_tool(bool(shutil.which("configurable-http-proxy")),
-              "configurable-http-proxy not found: npm install -g configurable-http-proxy")
+              "configurable-http-proxy not found: ./course test installs it (npm)")
     c, _ = cohort.Cohort.create(tmp_path / "cohort")
     roster = tmp_path / "roster.csv"
     roster.write_text("id,first_name,last_name,email\nann,Ann,Lee,ann@example.org\nbob,Bob,Ng,bob@example.org\n")
