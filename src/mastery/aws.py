@@ -53,11 +53,15 @@ class CallMeter:
 
 meter = CallMeter()
 _checked: set[int] = set()
+_first_pid: dict[int, int | None] = {}  # port -> the emulator's pid when this process first used it
 
 
 def _session() -> Session:
     h = backend.require()
-    _checked.add(int(h.endpoint.rsplit(":", 1)[1]))
+    p = int(h.endpoint.rsplit(":", 1)[1])
+    _checked.add(p)
+    _first_pid.setdefault(p, h.pid)
+    _install_hints()
     return Session(localstack_host=f"{backend.HOST}:{backend.port()}", region_name=REGION, **_CREDENTIALS)
 
 
@@ -72,6 +76,59 @@ def client(service: str):
         c = _session().client(service, config=_CONFIG)
     meter.attach(c)
     return c
+
+
+# ------------------------------------------------------------ when the backend goes away
+
+_NOT_FOUND = {"ResourceNotFoundException", "StateMachineDoesNotExist", "ExecutionDoesNotExist",
+              "AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist", "NoSuchBucket",
+              "ResourceNotFound", "NotFoundException", "ParameterNotFound"}
+
+
+def explain(exc: BaseException) -> str | None:
+    """What a learner should do about an AWS error that the backend caused (it stopped, or
+    restarted and lost its state), or ``None`` when the error is the code's own."""
+    from botocore.exceptions import EndpointConnectionError
+
+    p = backend.port()
+    if isinstance(exc, EndpointConnectionError):
+        return (f"The local AWS at {backend.endpoint(p)} is not answering: it was stopped or it crashed. "
+                "Start it again in a terminal with `mastery up`. Its state (tables, queues, state machines) "
+                "is gone, so then re-run this notebook from the top (Run > Run All Cells).")
+    if isinstance(exc, ClientError) and exc.response.get("Error", {}).get("Code") in _NOT_FOUND:
+        first, now = _first_pid.get(p), backend.probe(p).pid
+        if first is not None and now is not None and first != now:
+            return (f"The local AWS at {backend.endpoint(p)} was restarted after this notebook created its "
+                    f"resources (emulator pid {first}, now {now}), and a restart starts empty. Re-run this "
+                    "notebook from the top (Run > Run All Cells) to create them again.")
+    return None
+
+
+_hints_installed = False
+
+
+def _install_hints() -> None:
+    """In a notebook, print :func:`explain`'s advice under the traceback of such errors."""
+    global _hints_installed
+    if _hints_installed:
+        return
+    _hints_installed = True
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    ip = get_ipython()
+    if ip is None or getattr(ip, "custom_exceptions", ()) not in ((), None):
+        return  # not in IPython, or someone else handles custom exceptions
+    from botocore.exceptions import EndpointConnectionError
+
+    def handler(shell, etype, value, tb, tb_offset=None):
+        shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
+        advice = explain(value)
+        if advice:
+            print("\n>>> " + advice)
+
+    ip.set_custom_exc((EndpointConnectionError, ClientError), handler)
 
 
 def resource(service: str):

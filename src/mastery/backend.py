@@ -103,7 +103,8 @@ def probe(p: int | None = None, timeout: float = 2.0) -> Health:
     if not isinstance(body, dict) or "services" not in body:
         return Health("foreign", url)
     kind = "embedded" if body.get("edition") == "embedded-moto" else "localstack"
-    return Health(kind, url, str(body.get("version", "")), body.get("services"), _read_pid(p))
+    pid = body.get("pid") if isinstance(body.get("pid"), int) else _read_pid(p)
+    return Health(kind, url, str(body.get("version", "")), body.get("services"), pid)
 
 
 def _read_pid(p: int) -> int | None:

@@ -111,16 +111,19 @@ def _cohort_collect(args) -> int:
     collected, unknown = _cohort(args).collect(args.month)
     print(f"collected {len(collected)} submission(s) of {args.month}")
     if unknown:
-        print(f"  not on the roster (graded anyway; add them or ignore): {', '.join(unknown)}")
+        print(f"  not on the roster (not graded until added with `mastery cohort roster`): "
+              f"{', '.join(unknown)}")
     return 0
 
 
 def _cohort_autograde(args) -> int:
-    backend.require()
     summary = _cohort(args).autograde_all(args.month, workers=args.workers, students=args.student or None,
-                                          progress=not args.quiet)
+                                          progress=not args.quiet, regrade=args.regrade)
     print(summary.render())
-    return 1 if summary.failed else 0
+    if summary.regrade:
+        print(f"{len(summary.regrade)} submission(s) could not be graded because the local AWS went away "
+              f"(their scores are left blank, not 0): `mastery cohort autograde {args.month} --regrade`")
+    return 1 if summary.failed or summary.regrade else 0
 
 
 def _cohort_feedback(args) -> int:
@@ -215,6 +218,8 @@ def _add_cohort_commands(sub) -> None:
                    help="worker processes, each grading its own learners")
     p.add_argument("--student", action="append", help="only this learner (repeatable)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--regrade", action="store_true",
+                   help="only the submissions the last run marked for re-grading (the backend went away)")
     p = cmd("feedback", _cohort_feedback, "generate and release feedback for a graded month")
     p.add_argument("month")
     p = cmd("export", _cohort_export, "write grades.csv and the per-exercise breakdown.csv")

@@ -46,6 +46,12 @@ def config(root: Path, timeout: int = 120, late_policy: str = "none", course_id:
     c.Execute.timeout = timeout
     c.Exchange.root = str(root / "exchange")
     c.LateSubmissionPlugin.penalty_method = late_policy
+    # nbgrader's autograde steps, with its Execute replaced by the sandboxed one (mastery.sandbox)
+    c.Autograde.autograde_preprocessors = [
+        "mastery.sandbox.GuardedExecute", "nbgrader.preprocessors.IgnorePattern",
+        "nbconvert.preprocessors.ClearMetadataPreprocessor", "nbgrader.preprocessors.LimitOutput",
+        "nbgrader.preprocessors.SaveAutoGrades", "nbgrader.preprocessors.AssignLatePenalties",
+        "nbgrader.preprocessors.CheckCellMetadata"]
     return c
 
 
@@ -116,6 +122,8 @@ class Course:
             write_notebook(folder / name, nb)
         stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
         (folder / "timestamp.txt").write_text(stamp)
+        # `nbgrader submit` adds a random secret; feedback is released under its hash
+        (folder / "submission_secret.txt").write_text(os.urandom(16).hex())
         return folder
 
     def autograde(self, assignment: str, student: str) -> dict:
@@ -203,7 +211,9 @@ def read_roster(path: Path) -> tuple[list[dict], list[tuple[int, str]]]:
 @dataclass
 class GradeOutcome:
     student: str
-    status: str  # graded | partial (some notebooks unreadable) | failed
+    # graded | partial (some notebooks unreadable) | failed (nbgrader could not grade it) |
+    # regrade (the backend went away: scores not valid) | skipped (learner not on the roster)
+    status: str
     seconds: float
     errors: dict[str, str] = field(default_factory=dict)  # notebook (or "*") -> reason
 
@@ -227,10 +237,18 @@ class AutogradeSummary:
     def failed(self) -> list[str]:
         return [o.student for o in self.outcomes if o.status == "failed"]
 
+    @property
+    def regrade(self) -> list[str]:
+        return [o.student for o in self.outcomes if o.status == "regrade"]
+
+    @property
+    def skipped(self) -> list[str]:
+        return [o.student for o in self.outcomes if o.status == "skipped"]
+
     def render(self) -> str:
         lines = [f"autograded {self.assignment}: {len(self.graded)} graded, {len(self.partial)} graded "
-                 f"with unreadable notebooks, {len(self.failed)} failed, in {self.seconds:.1f} s "
-                 f"with {self.workers} worker(s)"]
+                 f"with unreadable notebooks, {len(self.failed)} failed, {len(self.regrade)} to re-grade, "
+                 f"{len(self.skipped)} skipped, in {self.seconds:.1f} s with {self.workers} worker(s)"]
         for o in self.outcomes:
             for nb, why in o.errors.items():
                 lines.append(f"  {o.status.upper():8} {o.student}: {nb}: {why}")
@@ -257,30 +275,58 @@ def unreadable_notebooks(folder: Path) -> dict[str, str]:
 
 
 _worker_course: Course | None = None
+_worker_port: int | None = None
 
 
-def _worker_init(root: str, timeout: int, late_policy: str) -> None:
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _worker_init(root: str, timeout: int, late_policy: str, grader_dir: str) -> None:
+    """A grading worker: its own course object and its own embedded emulator (a fresh one for
+    every learner), so no learner's code can see or change another learner's AWS resources."""
+    import tempfile
     import warnings
 
     warnings.filterwarnings("ignore")
-    global _worker_course
+    global _worker_course, _worker_port
     _worker_course = Course(root, timeout, late_policy)
+    os.environ["MASTERY_STATE_DIR"] = tempfile.mkdtemp(prefix="worker-", dir=grader_dir)
+    _worker_port = _free_port()
+    os.environ["MASTERY_PORT"] = str(_worker_port)
 
 
 def _tail(result: dict) -> str:
     text = (result.get("error") or "") + (result.get("log") or "")
-    lines = [x for x in text.splitlines() if x.strip()]
-    useful = [x for x in lines if "Error" in x or "error" in x]
+    lines = [x.strip() for x in text.splitlines() if x.strip()]
+    raised = [x for x in lines if re.match(r"[\w.]+(Error|Exception): ", x)]
+    useful = raised or [x for x in lines if "Error" in x or "error" in x]
     return (useful[-1] if useful else (lines[-1] if lines else "unknown error"))[:300]
 
 
-def grade_one(course: Course, assignment: str, student: str) -> GradeOutcome:
-    """Autograde one learner's submission in ``course``, in this process, against the backend
-    with the learner's namespace. Unreadable notebooks score 0 and are reported; the learner's
-    other notebooks are still graded, one by one (nbgrader alone would fail them all)."""
+BACKEND_LOST = ("the local AWS emulator stopped while this submission was graded, so its scores "
+                "say nothing about the submission; re-grade it: `mastery cohort autograde {month} --regrade`")
+
+
+def grade_one(course: Course, assignment: str, student: str, port: int | None = None) -> GradeOutcome:
+    """Autograde one learner's submission in ``course``, in this process, against a fresh
+    embedded emulator on ``port`` (``None``: the running backend), with the learner's
+    namespace. Unreadable notebooks score 0 and are reported; the learner's other notebooks
+    are still graded, one by one (nbgrader alone would fail them all). If the emulator did not
+    survive the grading, the outcome is ``regrade`` and the scores are not to be trusted."""
     from nbgrader.utils import temp_attrs
 
+    from mastery import backend
+
     t0 = time.perf_counter()
+    if port is not None:
+        backend.down(port)  # whatever the previous learner left behind
+        backend.up(port)
+    before = backend.probe(port)
     os.environ["MASTERY_LEARNER"] = student
     folder = course.root / "submitted" / student / assignment
     broken = unreadable_notebooks(folder)
@@ -303,14 +349,56 @@ def grade_one(course: Course, assignment: str, student: str) -> GradeOutcome:
                     status, errors[stem + ".ipynb"] = "failed", _tail(result)
     finally:
         os.environ.pop("MASTERY_LEARNER", None)
+        after = backend.probe(port)
+        if port is not None:
+            backend.down(port)
+    if before.up and not (after.up and after.pid == before.pid):
+        status, errors = "regrade", {"*": BACKEND_LOST.format(month=assignment)}
+    elif status in ("graded", "partial"):
+        for nb, note in execution_notes(course.root / "autograded" / student / assignment).items():
+            errors.setdefault(nb, note)
     return GradeOutcome(student, status, time.perf_counter() - t0, errors)
+
+
+_NOTES = {"CellTimeoutError": "a cell ran past the per-cell time limit and was interrupted",
+          "DeadKernelError": "the kernel stopped (exit, crash or out of memory); later cells were not run",
+          "NotRun": "cells were not run (the kernel stopped, or the notebook ran past its time budget)",
+          "MemoryError": "a cell ran out of memory (the grader's limit)"}
+
+
+def execution_notes(folder: Path) -> dict[str, str]:
+    """notebook -> what went wrong while running it (timeouts, a dead kernel, memory), for the
+    summary; the affected tests are scored by nbgrader as usual."""
+    out = {}
+    for p in sorted(folder.glob("*.ipynb")):
+        try:
+            nb = nbformat.read(p, as_version=4)
+        except Exception:
+            continue
+        names = {o.get("ename") for c in nb.cells if c.cell_type == "code"
+                 for o in c.get("outputs", []) if o.get("output_type") == "error"}
+        found = [why for ename, why in _NOTES.items() if ename in names]
+        if found:
+            out[p.name] = "; ".join(found)
+    return out
 
 
 def _worker_grade(assignment: str, student: str) -> GradeOutcome:
     try:
-        return grade_one(_worker_course, assignment, student)
+        return grade_one(_worker_course, assignment, student, port=_worker_port)
     except Exception as e:  # one learner's trouble must not stop the others
         return GradeOutcome(student, "failed", 0.0, {"*": f"{type(e).__name__}: {e}"[:300]})
+
+
+def _stop_grader_emulators(grader_dir: Path) -> None:
+    """Stop emulators a worker left running (a worker that died cannot stop its own)."""
+    from mastery.backend import _stop_pid
+
+    for pid_file in grader_dir.glob("*/emulator-*.pid"):
+        try:
+            _stop_pid(int(pid_file.read_text().strip()))
+        except (ValueError, OSError):
+            pass
 
 
 # --------------------------------------------------------------------------------- cohort
@@ -419,12 +507,27 @@ class Cohort(Course):
     # --------------------------------------------------------------------------- grading
 
     def autograde_all(self, month: str, workers: int = 2, students: list[str] | None = None,
-                      progress: bool = True) -> AutogradeSummary:
-        """Grade every collected submission of ``month`` with ``workers`` processes, each on
-        its own learners. The gradebook is SQLite, shared with a lock timeout; every learner's
-        result (graded, partial, failed + why) is also written to ``logs/autograde-<month>.json``."""
+                      progress: bool = True, regrade: bool = False) -> AutogradeSummary:
+        """Grade every collected submission of ``month`` by learners on the roster, with
+        ``workers`` processes, each on its own learners and with its own emulator. The
+        gradebook is SQLite, shared with a lock timeout; every learner's result (graded,
+        partial, failed, regrade, skipped + why) is also written to ``logs/autograde-<month>.json``.
+        ``regrade=True`` grades only the submissions the last run marked for re-grading."""
         import multiprocessing
+        import tempfile
 
+        with self.api.gradebook as gb:
+            try:
+                gb.find_assignment(month)
+            except Exception as e:
+                raise CohortError(f"{month} is not released in this cohort; run `mastery cohort release "
+                                  f"{month}` first") from e
+        log = self.root / "logs" / f"autograde-{month}.json"
+        previous = json.loads(log.read_text()) if log.is_file() else {}
+        if regrade:
+            students = sorted(s for s, o in previous.items() if o["status"] == "regrade")
+            if not students:
+                raise CohortError(f"no submission of {month} is marked for re-grading")
         students = students or self.submitted(month)
         if not students:
             raise CohortError(f"nothing collected for {month} yet; run `mastery cohort collect {month}`")
@@ -432,45 +535,50 @@ class Cohort(Course):
         if missing:
             raise CohortError(f"no collected submission of {month} for: {', '.join(missing)} "
                               "(run `mastery cohort collect` first)")
-        with self.api.gradebook as gb:
-            try:
-                gb.find_assignment(month)
-            except Exception as e:
-                raise CohortError(f"{month} is not released in this cohort; run `mastery cohort release "
-                                  f"{month}` first") from e
-            for s in students:  # create learners up front: workers then only write grades
-                gb.update_or_create_student(s)
+        roster = set(self.students())
+        outcomes = [GradeOutcome(s, "skipped", 0.0, {"*": "not on the roster: add the learner with "
+                                                     "`mastery cohort roster` to grade this submission"})
+                    for s in students if s not in roster]
+        students = [s for s in students if s in roster]
         t0 = time.perf_counter()
-        outcomes: list[GradeOutcome] = []
         bar = _progress(len(students), f"autograde {month}", progress)
-        if workers <= 1:
-            for s in students:
-                try:
-                    outcomes.append(grade_one(self, month, s))
-                except Exception as e:
-                    outcomes.append(GradeOutcome(s, "failed", 0.0, {"*": f"{type(e).__name__}: {e}"[:300]}))
-                bar.update(1)
-        else:
+        # workers' emulator state lives in the cohort (hidden from nbgrader, denied to kernels)
+        (self.root / ".grading").mkdir(exist_ok=True)
+        grader_dir = Path(tempfile.mkdtemp(prefix="run-", dir=self.root / ".grading"))
+        try:
             ctx = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init,
-                                     initargs=(str(self.root), self.timeout, self.late_policy)) as pool:
+            with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=ctx, initializer=_worker_init,
+                                     initargs=(str(self.root), self.timeout, self.late_policy,
+                                               str(grader_dir))) as pool:
                 futures = {pool.submit(_worker_grade, month, s): s for s in students}
                 for f in as_completed(futures):
                     try:
                         outcomes.append(f.result())
-                    except Exception as e:  # a worker died (e.g. out of memory)
-                        outcomes.append(GradeOutcome(futures[f], "failed", 0.0,
-                                                     {"*": f"worker died: {type(e).__name__}: {e}"[:300]}))
+                    except Exception as e:  # a worker died: its learner is re-graded, not scored
+                        outcomes.append(GradeOutcome(futures[f], "regrade", 0.0,
+                                                     {"*": f"the grading worker died ({type(e).__name__}); "
+                                                      f"re-grade with `mastery cohort autograde {month} "
+                                                      "--regrade`"}))
                     bar.update(1)
-        bar.close()
+        finally:
+            bar.close()
+            _stop_grader_emulators(grader_dir)
+            shutil.rmtree(grader_dir, ignore_errors=True)
         outcomes.sort(key=lambda o: o.student)
         summary = AutogradeSummary(month, max(1, workers), time.perf_counter() - t0, outcomes)
-        log = self.root / "logs" / f"autograde-{month}.json"
         log.parent.mkdir(exist_ok=True)
-        previous = json.loads(log.read_text()) if log.is_file() else {}
         previous.update({o.student: asdict(o) for o in outcomes})
         log.write_text(json.dumps(previous, indent=2, sort_keys=True) + "\n")
         return summary
+
+    def outcomes(self, month: str) -> dict[str, dict]:
+        """The last autograde outcome of each learner for ``month`` (from the log)."""
+        log = self.root / "logs" / f"autograde-{month}.json"
+        return json.loads(log.read_text()) if log.is_file() else {}
+
+    def _assignment_names(self) -> list[str]:
+        with self.api.gradebook as gb:
+            return sorted(a.name for a in gb.assignments)
 
     def grading_errors(self, month: str) -> dict[str, dict[str, str]]:
         log = self.root / "logs" / f"autograde-{month}.json"
@@ -485,7 +593,12 @@ class Cohort(Course):
         Returns (learners with feedback released, learner -> why not)."""
         base = self.root / "autograded"
         done, problems = [], {}
+        outcomes = self.outcomes(month)
         for s in self.submitted(month):
+            status = outcomes.get(s, {}).get("status")
+            if status in ("regrade", "skipped"):
+                problems[s] = outcomes[s]["errors"].get("*", status)
+                continue
             if not (base / s / month).is_dir():
                 problems[s] = "nothing graded: no readable notebook was submitted (see `autograde`'s summary)"
                 continue
@@ -526,6 +639,7 @@ class Cohort(Course):
                             rows.append([a.name, sid, nb.name, g.name, kind, _num(g.score),
                                          _num(g.max_score), "yes" if g.needs_manual_grade else "",
                                          "yes" if sub.total_seconds_late > 0 else "", why])
+        _mark_grading_status(grades, {a: self.outcomes(a) for a in self._assignment_names()})
         breakdown = out / "breakdown.csv"
         with breakdown.open("w", newline="") as f:
             w = csv.writer(f)
@@ -533,6 +647,28 @@ class Cohort(Course):
                         "needs_manual_grade", "late", "error"])
             w.writerows(rows)
         return grades, breakdown
+
+
+def _mark_grading_status(grades: Path, outcomes: dict[str, dict[str, dict]]) -> None:
+    """Add a ``grading_status`` column to nbgrader's grades.csv; a submission marked for
+    re-grading gets no score (blank, not 0) until it is re-graded."""
+    with grades.open(newline="") as f:
+        rows = list(csv.DictReader(f))
+        fields = list(rows[0].keys()) if rows else []
+    if not rows:
+        return
+    for row in rows:
+        o = outcomes.get(row["assignment"], {}).get(row["student_id"])
+        status = o["status"] if o else ("not submitted" if not row.get("timestamp") else "graded")
+        row["grading_status"] = status
+        if status == "regrade":
+            for col in ("raw_score", "score", "late_submission_penalty"):
+                if col in row:
+                    row[col] = ""
+    with grades.open("w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=[*fields, "grading_status"])
+        w.writeheader()
+        w.writerows(rows)
 
 
 def _num(x) -> float:

@@ -44,6 +44,7 @@ def build_app():
             "services": {name: "available" for name in SERVICES},
             "edition": "embedded-moto",
             "version": _moto_version(),
+            "pid": os.getpid(),  # tells a restart (state gone) from the same emulator
         }
     ).encode()
 

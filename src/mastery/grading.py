@@ -15,11 +15,16 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import nbformat
-from nbformat import NotebookNode
+from typing import TYPE_CHECKING
 
 from mastery import paths
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
+
+# nbformat is imported inside the functions that need it: every exercise's test cells import
+# `expect` from here, and nbformat's import (jsonschema and its format checkers) costs ~1.5 s
+# per kernel on this machine (benchmarks/RESULTS.md).
 
 
 class SubmissionError(ValueError):
@@ -46,6 +51,8 @@ def read_notebook(path: str | os.PathLike) -> NotebookNode:
     if not text.strip():
         raise SubmissionError(f"{path}: the file is empty. Restore it from exercises/ and redo the cells.")
     try:
+        import nbformat
+
         nb = nbformat.reads(text, as_version=4)
     except Exception as e:  # not JSON, not a notebook, an unknown nbformat version, ...
         raise SubmissionError(
@@ -74,6 +81,8 @@ def restore_cells(work: NotebookNode, reference: NotebookNode) -> NotebookNode:
     edited ones overwritten, deleted ones re-inserted where they stood. Learner cells and
     extra scratch cells are kept."""
     ref_cells = {_grade_id(c): c for c in reference.cells if _grade_id(c)}
+    import nbformat
+
     out = nbformat.v4.new_notebook(metadata=work.metadata)
     seen = set()
     for c in work.cells:
@@ -110,6 +119,8 @@ def restore_cells(work: NotebookNode, reference: NotebookNode) -> NotebookNode:
 
 
 def _copy(cell):
+    import nbformat
+
     return nbformat.from_dict(json.loads(json.dumps(cell)))
 
 
@@ -227,12 +238,22 @@ def manual_points(nb: NotebookNode) -> float:
 
 def check_notebook(path: str | os.PathLike, timeout: int = 120) -> Report:
     """Grade one working copy against its release's visible tests. Writes nothing."""
+    from mastery import backend
+
     path = Path(path)
     t0 = time.perf_counter()
     learner_nb = read_notebook(path)
     reference = read_notebook(reference_for(path))
     work = restore_cells(learner_nb, reference)
+    before = backend.require()
     executed = execute(work, path.parent.resolve(), timeout)
+    after = backend.probe()
+    if not (after.up and after.pid == before.pid):
+        raise backend.BackendError(
+            f"The local AWS at {before.endpoint} {'stopped' if not after.up else 'restarted'} while "
+            f"{path.name} was being checked, so this check says nothing about your work. "
+            + ("Start it with `mastery up`, then " if not after.up else "Now ")
+            + f"run `mastery check {path}` again.")
     hidden = hidden_tests(path)
     visible = [r for r in grade_cells(executed) if r.grade_id not in hidden]
     report = Report(str(path), visible, sum(hidden.values()), manual_points(reference))
