@@ -37,6 +37,7 @@ import datetime as dt
 import json
 import os
 import re
+import shlex
 import shutil
 import socket
 import statistics
@@ -562,7 +563,7 @@ def table(results: list[Result]) -> str:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+    ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--only",
                     help=f"comma-separated sections to run: {', '.join(SECTIONS)} (default: all)")
@@ -592,10 +593,23 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def without_note(argv: list[str]) -> list[str]:
+    """The command line as recorded: the --note text is shown once per date, not per section."""
+    out, skip = [], False
+    for a in argv:
+        if skip:
+            skip = False
+        elif a == "--note":
+            skip = True
+        elif not a.startswith("--note="):
+            out.append(a)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     ports = Ports(args.scratch_port or backend.port() + 2)
-    command = "python benchmarks/run.py " + " ".join(sys.argv[1:] if argv is None else argv)
+    command = "python benchmarks/run.py " + shlex.join(without_note(sys.argv[1:] if argv is None else argv))
     results, failed = [], []
     for name in args.sections:
         if name == "suite" and not args.junit and args.only is None:
