@@ -98,3 +98,5 @@ def test_localstack_that_is_unhealthy_is_reported(own_port, monkeypatch):
     monkeypatch.setattr(backend, "probe", lambda p=None, timeout=2.0: fake)
     with pytest.raises(backend.BackendError, match="dynamodb.*docker compose"):
         backend.up()
+    with pytest.raises(backend.BackendError, match="dynamodb.*docker compose"):
+        backend.require()  # what every notebook's first client calls

@@ -182,19 +182,23 @@ def up(p: int | None = None) -> Health:
         return _up_locked(p)
 
 
+def _check_localstack(h: Health) -> None:
+    bad = h.unhealthy_services()
+    if bad:
+        raise BackendError(
+            f"LocalStack answers on {h.endpoint} but these services are not ready: "
+            f"{', '.join(bad)}. Check `docker compose logs localstack`, then "
+            "`docker compose restart localstack`; or stop it (`docker compose down`) "
+            "and run `mastery up` for the embedded emulator."
+        )
+
+
 def _up_locked(p: int) -> Health:
     h = probe(p)
     if h.kind == "embedded":
         return h
     if h.kind == "localstack":
-        bad = h.unhealthy_services()
-        if bad:
-            raise BackendError(
-                f"LocalStack answers on {h.endpoint} but these services are not ready: "
-                f"{', '.join(bad)}. Check `docker compose logs localstack`, then "
-                "`docker compose restart localstack`; or stop it (`docker compose down`) "
-                "and run `mastery up` for the embedded emulator."
-            )
+        _check_localstack(h)
         sidecar = probe(p + 1)
         if sidecar.kind == "down":
             _start_embedded(p + 1)
@@ -261,6 +265,8 @@ def require(p: int | None = None) -> Health:
     """Return the running backend or raise a BackendError that names the fix."""
     p = p or port()
     h = probe(p)
+    if h.kind == "localstack":
+        _check_localstack(h)
     if h.up:
         return h
     if h.kind == "foreign":
