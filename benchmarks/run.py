@@ -12,10 +12,9 @@ Sections (all by default; ``--only NAME[,NAME]`` re-runs some, ``--quick`` is a 
 ``autograde``  ``Cohort.autograde_all(month, workers=2)`` against serial ``nbgrader autograde``
                on the same submissions (``autograde_parallel.py``); the scores must agree.
 ``suite``      test suite time, slowest items and slowest notebooks, parsed from JUnit XML
-               files (``--junit PATH``, repeatable); it never runs the suite itself. The two
-               pytest runs of ``./course test`` each need their own file, e.g.
-                 python -m pytest tests -n 2 --junitxml=/tmp/tests.xml
-                 python -m pytest notebooks --nbval-lax -n 2 --dist loadscope --junitxml=/tmp/nb.xml
+               files (``--junit PATH``, repeatable); it never runs the suite itself.
+               ``MASTERY_JUNIT_DIR=/tmp/j ./course test`` writes both of its runs' files
+               (``/tmp/j/tests.xml`` and ``/tmp/j/notebooks.xml``).
 ``memory``     the emulator's resident memory before and after executing every reference
                solution of a month on a fresh emulator of its own.
 
