@@ -65,3 +65,12 @@ def test_output_is_capped_but_errors_are_kept(tmp_path):
     out = run(["print('y' * 500_000); raise ValueError('kept')"], tmp_path, max_output_chars=1000)
     assert "output truncated by the grader" in out[0] and len(out[0]) < 5000
     assert "ValueError" in out[0]
+
+
+def test_the_kernel_keeps_the_learner_of_the_autograded_folder(tmp_path, monkeypatch):
+    """The private folder is not autograded/<student>/, so the learner is handed on."""
+    monkeypatch.delenv("MASTERY_LEARNER", raising=False)
+    folder = tmp_path / "autograded" / "ann-lee" / "month-01"
+    folder.mkdir(parents=True)
+    out = run(["from mastery import aws; print('LEARNER', aws.learner_id())"], folder)
+    assert "LEARNER ann-lee" in out[0]

@@ -154,17 +154,25 @@ def _slug(text: str, limit: int) -> str:
     return s or "x"
 
 
-def learner_id() -> str:
-    """Who is running this code: ``MASTERY_LEARNER``, else the nbgrader student folder, else the
-    login name. Autograding runs notebooks in ``autograded/<student>/<assignment>/``."""
-    if os.environ.get("MASTERY_LEARNER"):
-        return _slug(os.environ["MASTERY_LEARNER"], 24)
-    parts = Path.cwd().parts
+def learner_from_path(path: str | os.PathLike) -> str | None:
+    """The nbgrader student of ``.../autograded/<student>/...`` (or ``submitted``), if any."""
+    parts = Path(path).parts
     for marker in ("autograded", "submitted"):
         if marker in parts:
             i = parts.index(marker)
             if i + 1 < len(parts):
                 return _slug(parts[i + 1], 24)
+    return None
+
+
+def learner_id() -> str:
+    """Who is running this code: ``MASTERY_LEARNER``, else the nbgrader student folder, else the
+    login name. Autograding runs notebooks in ``autograded/<student>/<assignment>/``."""
+    if os.environ.get("MASTERY_LEARNER"):
+        return _slug(os.environ["MASTERY_LEARNER"], 24)
+    found = learner_from_path(Path.cwd())
+    if found:
+        return found
     try:
         return _slug(getpass.getuser(), 24)
     except Exception:  # no login name in some containers

@@ -380,6 +380,14 @@ class GuardedExecute(Execute):
         become_subreaper()
         before = children()
         work = Path(tempfile.mkdtemp(prefix="mastery-run-"))
+        # the kernel no longer runs in autograded/<student>/, where mastery.aws read the learner
+        # from: hand it on, so every learner keeps their own AWS namespace
+        from mastery.aws import learner_from_path
+
+        saved_learner = os.environ.get("MASTERY_LEARNER")
+        learner = saved_learner or learner_from_path(source)
+        if learner:
+            os.environ["MASTERY_LEARNER"] = learner
         try:
             run = work / "run"
             shutil.copytree(source, run, ignore=shutil.ignore_patterns("*.ipynb", ".*"))
@@ -389,6 +397,10 @@ class GuardedExecute(Execute):
                                   memory_mb=self.memory_mb, file_mb=self.file_mb)
             nb, resources = super().preprocess(nb, resources, km)
         finally:
+            if saved_learner is None:
+                os.environ.pop("MASTERY_LEARNER", None)
+            else:
+                os.environ["MASTERY_LEARNER"] = saved_learner
             meta["path"] = str(source)
             killed = kill_new_children(before)
             if killed:
