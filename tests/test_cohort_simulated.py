@@ -34,9 +34,13 @@ A, B, C = "01-event-sourcing-cqrs.ipynb", "02-saga-step-functions.ipynb", "04-ca
 # every notebook of the month: learners work on A, B and C and never submit the others
 ALL = sorted(p.name for p in (paths.solutions_dir() / MONTH).glob("*.ipynb"))
 WRONG = {(w.notebook, w.name): w for w in submissions.wrong_answers() if w.month == MONTH}
-# Its header says it loses test-duplicate-order only; on the embedded emulator every execution
-# it starts is named "None", so it loses six tests. Left out until its header says so.
-HEADER_UNDERSTATES = {"random_execution_name"}
+# Wrong answers whose score is not fixed, left out because the grades here must match exactly:
+# random_execution_name's header names test-duplicate-order only, but on the embedded emulator
+# every execution it starts is named "None", so it loses six tests; builtin_hash and
+# random_per_request are random by design (the per-process hash seed, random.random), so on top
+# of the tests they name, test-split (which allows the canary share 1 point of slack) fails for
+# them in about 5 % of runs. The autograde pipeline still grades all three.
+NOT_EXACT = {"random_execution_name", "builtin_hash", "random_per_request"}
 
 
 def points(notebook: str) -> tuple[dict[str, float], float]:
@@ -75,14 +79,14 @@ class Plan:
 
 def plans() -> list[Plan]:
     out = [Plan(f"ref{i:02d}", {B: "reference"}) for i in range(9)]
-    saga_wrong = sorted(n for (nb, n) in WRONG if nb == B and n not in HEADER_UNDERSTATES)[:6]
+    saga_wrong = sorted(n for (nb, n) in WRONG if nb == B and n not in NOT_EXACT)[:6]
     out += [Plan(f"wrong-{n.replace('_', '-')}"[:40], {B: f"wrong:{n}"}) for n in saga_wrong]
     out += [Plan(f"blank{i}", {B: "blank"}) for i in range(3)]
     out += [Plan("broken-only", {B: "broken"}), Plan("broken-and-canary", {B: "broken", C: "reference"})]
     out += [Plan(f"late{i}", {B: "reference"}, late=True) for i in range(3)]
     out += [Plan(f"two-notebooks{i}", {A: "reference", B: "reference"}) for i in range(2)]
-    es_wrong = sorted(n for (nb, n) in WRONG if nb == A)[0]
-    canary_wrong = sorted(n for (nb, n) in WRONG if nb == C)[0]
+    es_wrong = sorted(n for (nb, n) in WRONG if nb == A and n not in NOT_EXACT)[0]
+    canary_wrong = sorted(n for (nb, n) in WRONG if nb == C and n not in NOT_EXACT)[0]
     out += [Plan("es-wrong", {A: f"wrong:{es_wrong}"}), Plan("canary-wrong", {C: f"wrong:{canary_wrong}"})]
     out += [Plan("resubmitter", {B: "reference"}, resubmit_blank_first=True)]
     out += [Plan("never0"), Plan("never1")]
