@@ -225,25 +225,14 @@ class AutogradeSummary:
     seconds: float
     outcomes: list[GradeOutcome]
 
-    @property
-    def graded(self) -> list[str]:
-        return [o.student for o in self.outcomes if o.status == "graded"]
+    def with_status(self, status: str) -> list[str]:
+        return [o.student for o in self.outcomes if o.status == status]
 
-    @property
-    def partial(self) -> list[str]:
-        return [o.student for o in self.outcomes if o.status == "partial"]
-
-    @property
-    def failed(self) -> list[str]:
-        return [o.student for o in self.outcomes if o.status == "failed"]
-
-    @property
-    def regrade(self) -> list[str]:
-        return [o.student for o in self.outcomes if o.status == "regrade"]
-
-    @property
-    def skipped(self) -> list[str]:
-        return [o.student for o in self.outcomes if o.status == "skipped"]
+    graded = property(lambda self: self.with_status("graded"))
+    partial = property(lambda self: self.with_status("partial"))
+    failed = property(lambda self: self.with_status("failed"))
+    regrade = property(lambda self: self.with_status("regrade"))
+    skipped = property(lambda self: self.with_status("skipped"))
 
     def render(self) -> str:
         lines = [f"autograded {self.assignment}: {len(self.graded)} graded, {len(self.partial)} graded "
