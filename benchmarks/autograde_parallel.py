@@ -23,7 +23,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from mastery import backend, cohort, submissions
+from mastery import backend
+from mastery.grading import cohort, submissions
 
 MONTH = "month-01"
 NBGRADER = "nbgrader autograde (serial CLI)"

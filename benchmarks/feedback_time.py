@@ -21,7 +21,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from mastery import backend, grading, submissions
+from mastery import backend
+from mastery.grading import check, submissions
 
 
 @dataclass
@@ -53,9 +54,9 @@ def bare(nb, cwd: Path) -> float:
     return time.perf_counter() - t0
 
 
-def check(path: Path) -> float:
+def timed_check(path: Path) -> float:
     t0 = time.perf_counter()
-    report = grading.check_notebook(path)
+    report = check.check_notebook(path)
     elapsed = time.perf_counter() - t0
     if not all(r.passed for r in report.results):
         raise AssertionError(f"the reference solution failed `mastery check`:\n{report.render()}")
@@ -75,7 +76,7 @@ def measure(month: str, notebook: str, rounds: int = 3) -> Timing:
         b, c = [], []
         for _ in range(rounds):
             b.append(bare(nb, folder))
-            c.append(check(path))
+            c.append(timed_check(path))
     return Timing(month, notebook, b, c)
 
 

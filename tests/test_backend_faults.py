@@ -26,7 +26,8 @@ import pytest
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_notebook
 
-from mastery import backend, cohort, grading, submissions
+from mastery import backend
+from mastery.grading import check, cohort, submissions
 
 MONTH, NB = "month-01", "01-event-sourcing-cqrs.ipynb"
 PORT = 4597
@@ -81,7 +82,7 @@ def test_check_refuses_to_score_when_the_backend_dies_midway(own_backend, tmp_pa
     sol.source = "import subprocess, sys\n" + _cli("down") + "\n" + sol.source
     nbformat.write(nb, folder / NB)
     with pytest.raises(backend.BackendError, match=r"stopped while .* was being checked.*`mastery up`"):
-        grading.check_notebook(folder / NB)
+        check.check_notebook(folder / NB)
 
 
 @pytest.mark.slow
@@ -89,8 +90,8 @@ def test_a_notebook_checked_twice_gives_the_same_result(own_backend, tmp_path):
     folder = tmp_path / MONTH
     folder.mkdir()
     nbformat.write(submissions.reference_submission(MONTH, NB), folder / NB)
-    first = grading.check_notebook(folder / NB)
-    second = grading.check_notebook(folder / NB)
+    first = check.check_notebook(folder / NB)
+    second = check.check_notebook(folder / NB)
     assert first.results and all(t.passed for t in first.results)
     assert [(t.grade_id, t.passed) for t in second.results] == [(t.grade_id, t.passed) for t in first.results]
 

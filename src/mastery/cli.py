@@ -36,12 +36,12 @@ def _status(args) -> int:
 
 
 def _check(args) -> int:
-    from mastery import grading
+    from mastery.grading import check
 
     backend.require()
     failed = 0
-    for nb in grading.working_copies(args.target):
-        report = grading.check_notebook(nb, timeout=args.timeout)
+    for nb in check.working_copies(args.target):
+        report = check.check_notebook(nb, timeout=args.timeout)
         print(report.render())
         _record(report)
         failed += any(not r.passed for r in report.results)
@@ -50,12 +50,20 @@ def _check(args) -> int:
 
 def _record(report) -> None:
     """Keep the learner's own results for `mastery progress` (never fatal for `check`)."""
-    from mastery import progress
+    from mastery.grading import progress
 
     try:
         progress.Store().record(report)
     except OSError as e:
         print(f"(progress not saved: {e})", file=sys.stderr)
+
+
+def _data(args) -> int:
+    from mastery import data
+
+    for name in args.names or data.names():
+        print(f"wrote {data.make(name, args.out)}")
+    return 0
 
 
 def _start(args) -> int:
@@ -74,14 +82,14 @@ def _start(args) -> int:
 
 
 def _cohort(args):
-    from mastery import cohort
+    from mastery.grading import cohort
 
     root = args.cohort or os.environ.get("MASTERY_COHORT") or os.getcwd()
     return cohort.Cohort(root)
 
 
 def _cohort_create(args) -> int:
-    from mastery import cohort
+    from mastery.grading import cohort
 
     c, created = cohort.Cohort.create(args.folder, late_policy=args.late_policy, timeout=args.timeout)
     if created:
@@ -141,7 +149,7 @@ def _cohort_export(args) -> int:
 
 
 def _cohort_report(args) -> int:
-    from mastery import report
+    from mastery.grading import report
 
     out = report.write_report(_cohort(args), args.to)
     print(f"cohort report: {out}")
@@ -152,7 +160,7 @@ def _cohort_report(args) -> int:
 
 
 def _learner(args):
-    from mastery import learner
+    from mastery.grading import learner
 
     return learner.from_environment(args.exchange, args.student, args.home)
 
@@ -177,7 +185,7 @@ def _fetch_feedback(args) -> int:
 
 
 def _progress(args) -> int:
-    from mastery import progress
+    from mastery.grading import progress
 
     store = progress.Store(args.store)
     print(progress.render(store.latest()))
@@ -187,7 +195,7 @@ def _progress(args) -> int:
 
 
 def _add_cohort_commands(sub) -> None:
-    from mastery.cohort import LATE_POLICIES
+    from mastery.grading.cohort import LATE_POLICIES
 
     co = sub.add_parser("cohort", help="instructor: run a cohort (create, roster, release, collect, "
                                        "autograde, feedback, export, report)")
@@ -261,6 +269,10 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--no-browser", action="store_true", help="do not open a browser (servers)")
     s.add_argument("--port", type=int, default=8888, help="JupyterLab's port")
     s.set_defaults(fn=_start)
+    d = sub.add_parser("data", help="regenerate data sets with their seeded generators")
+    d.add_argument("names", nargs="*", help="data sets (default: all), e.g. caching request_logs")
+    d.add_argument("--out", help="folder to write into (default: the course's data/)")
+    d.set_defaults(fn=_data)
     _add_cohort_commands(sub)
     _add_learner_commands(sub)
     args = p.parse_args(argv)
@@ -270,15 +282,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"mastery: {e}", file=sys.stderr)
         return 2
     except RuntimeError as e:
-        from mastery.cohort import CohortError
-        from mastery.learner import ExchangeProblem
+        from mastery.grading.cohort import CohortError
+        from mastery.grading.learner import ExchangeProblem
 
         if not isinstance(e, CohortError | ExchangeProblem):
             raise
         print(f"mastery: {e}", file=sys.stderr)
         return 2
     except Exception as e:
-        from mastery.grading import SubmissionError
+        from mastery.grading.check import SubmissionError
 
         if isinstance(e, SubmissionError):
             print(f"mastery: {e}", file=sys.stderr)

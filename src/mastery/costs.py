@@ -60,7 +60,7 @@ S3_GET = 0.0004 / 1000           # S3 Standard GET, SELECT and other: $0.0004 pe
 KMS_REQUEST = 0.03 / 10_000      # $0.03 per 10,000 requests
 EVENTS_PUT = 1.00 / 1e6          # custom events: $1.00 per million
 CW_REQUEST = 0.01 / 1000         # PutMetricData and other API requests: $0.01 per 1,000
-LAMBDA_REQUEST = 0.20 / 1e6      # $0.20 per million requests (+ GB-seconds, see mastery.finops)
+LAMBDA_REQUEST = 0.20 / 1e6      # $0.20 per million requests (+ GB-seconds: weeks.w09_cost_analytics.finops)
 SNS_PUBLISH = 0.50 / 1e6         # standard topics: $0.50 per million requests
 SM_CALL = 0.05 / 10_000          # $0.05 per 10,000 API calls
 

@@ -1,0 +1,165 @@
+"""The cohort commands' safety: bad input gets a clear error and loses nothing, and every
+command can run twice. Fast: no notebook is executed here (the whole workflow with real
+grading is tests/test_cohort_simulated.py)."""
+
+from __future__ import annotations
+
+import json
+import types
+
+import pytest
+
+from mastery import cli, paths
+from mastery.grading import cohort, progress
+
+
+def _run(capsys, *argv):
+    code = cli.main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.fixture
+def made(tmp_path):
+    c, created = cohort.Cohort.create(tmp_path / "c1", late_policy="zero")
+    assert created
+    return c
+
+
+def test_create_twice_keeps_everything(tmp_path, made):
+    (made.root / "gradebook.db").write_bytes((made.root / "gradebook.db").read_bytes())
+    before = {p.name: p.stat().st_mtime_ns for p in made.root.iterdir()}
+    again, created = cohort.Cohort.create(made.root, late_policy="none")
+    assert not created and again.late_policy == "zero", "a second create must not change the settings"
+    assert {p.name: p.stat().st_mtime_ns for p in made.root.iterdir()} == before
+    cfg = (made.root / "nbgrader_config.py").read_text()
+    assert "c.Exchange.root = " in cfg and "c.LateSubmissionPlugin.penalty_method = 'zero'" in cfg
+
+
+def test_cohort_folder_inside_the_repo_or_not_empty_is_refused(tmp_path, capsys):
+    code, _, err = _run(capsys, "cohort", "create", str(paths.course_root() / "my-cohort"))
+    assert code == 2 and "inside the course repository" in err
+    assert not (paths.course_root() / "my-cohort").exists()
+    busy = tmp_path / "busy"
+    busy.mkdir()
+    (busy / "thesis.tex").write_text("precious")
+    code, _, err = _run(capsys, "cohort", "create", str(busy))
+    assert code == 2 and "not empty" in err
+    assert (busy / "thesis.tex").read_text() == "precious"
+
+
+def test_commands_on_a_folder_that_is_no_cohort_say_so(tmp_path, capsys):
+    code, _, err = _run(capsys, "cohort", "collect", "month-01", "--cohort", str(tmp_path))
+    assert code == 2 and "not a cohort folder" in err and "mastery cohort create" in err
+
+
+def test_roster_keeps_good_rows_and_reports_bad_ones(tmp_path, made):
+    f = tmp_path / "r.csv"
+    f.write_text("Student ID,First Name,Last Name,E-mail\n"
+                 "ann,Ann,Lee,ann@example.org\n"
+                 "\n"
+                 "BOB!,Bob,X,bob@example.org\n"
+                 "cy,Cy,Z,cy-at-example.org\n"
+                 "ann,Ann,Again,ann2@example.org\n"
+                 "dee,Dee\n"
+                 "eve,Eve,Ng,eve@example.org\n")
+    res = made.import_roster(f)
+    assert res.added == ["ann", "eve"]
+    assert [line for line, _ in res.rejected] == [4, 5, 6, 7]
+    reasons = " | ".join(why for _, why in res.rejected)
+    assert "not a valid learner id" in reasons and "not an address" in reasons
+    assert "appears twice" in reasons and "2 fields" in reasons
+    assert made.students() == ["ann", "eve"]
+    again = made.import_roster(f)
+    assert again.added == [] and again.updated == ["ann", "eve"]
+    with made.api.gradebook as gb:
+        assert gb.find_student("ann").email == "ann@example.org"
+
+
+def test_roster_without_header_is_refused_and_changes_nothing(tmp_path, made):
+    f = tmp_path / "r.csv"
+    f.write_text("ann,Ann,Lee,ann@example.org\n")
+    with pytest.raises(cohort.CohortError, match="first line must name the columns"):
+        made.import_roster(f)
+    assert made.students() == []
+
+
+def test_release_of_an_unknown_month_or_bad_due_date(made):
+    with pytest.raises(cohort.CohortError, match="no assignment 'month-99'"):
+        made.release("month-99")
+    with pytest.raises(cohort.CohortError, match="not a date"):
+        made.release("month-01", due="next tuesdayish")
+
+
+def test_autograde_needs_a_collected_submission(made):
+    made.release("month-01")
+    with pytest.raises(cohort.CohortError, match="nothing collected for month-01"):
+        made.autograde_all("month-01", progress=False)
+    with pytest.raises(cohort.CohortError, match="no collected submission of month-01 for: zed"):
+        made.autograde_all("month-01", students=["zed"], progress=False)
+
+
+def test_unreadable_notebooks_are_named(tmp_path):
+    (tmp_path / "a.ipynb").write_text("{not json")
+    (tmp_path / "b.ipynb").write_text(json.dumps({"cells": "nope"}))
+    (tmp_path / "c.ipynb").write_text(json.dumps({"cells": [], "metadata": {}, "nbformat": 4,
+                                                  "nbformat_minor": 5}))
+    bad = cohort.unreadable_notebooks(tmp_path)
+    assert sorted(bad) == ["a.ipynb", "b.ipynb"]
+    assert all(why.startswith("not a valid notebook") for why in bad.values())
+
+
+def _report(path, results):
+    rs = [types.SimpleNamespace(grade_id=g, passed=p, points=pts if p else 0, max_points=pts)
+          for g, p, pts in results]
+    return types.SimpleNamespace(notebook=str(path), results=rs, hidden_points=5.0)
+
+
+def test_progress_reads_the_learners_own_results(tmp_path):
+    store = progress.Store(tmp_path / "p.jsonl")
+    m1 = tmp_path / "work" / "month-01"
+    store.record(_report(m1 / "02-saga.ipynb", [("t1", False, 2), ("t2", False, 3)]))
+    store.record(_report(m1 / "02-saga.ipynb", [("t1", True, 2), ("t2", False, 3)]))  # newer wins
+    store.record(_report(m1 / "01-es.ipynb", [("a", True, 1)]))
+    store.record(_report(tmp_path / "month-02" / "05-jwt.ipynb", [("x", False, 4)]))
+    with store.path.open("a") as f:
+        f.write('{"torn line\n')
+    text = progress.render(store.latest())
+    assert "month-01: 1/2 exercises pass every visible test" in text
+    assert "02-saga" in text and "1/2 tests, 2/5 points" in text and "failing: t2" in text
+    assert "month-02: 0/1" in text
+    png = progress.chart(store.latest(), tmp_path / "p.png")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_progress_with_no_results_says_what_to_do(tmp_path, capsys):
+    code, out, _ = _run(capsys, "progress", "--store", str(tmp_path / "none.jsonl"))
+    assert code == 0 and "run `mastery check month-01`" in out
+
+
+def test_learner_commands_explain_a_missing_exchange(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("MASTERY_EXCHANGE", raising=False)
+    code, _, err = _run(capsys, "fetch", "month-01", "--exchange", str(tmp_path / "nowhere"),
+                        "--student", "ann", "--home", str(tmp_path))
+    assert code == 2 and "month-01" in err
+    code, _, err = _run(capsys, "submit", "month-01", "--exchange", str(tmp_path), "--student", "ann",
+                        "--home", str(tmp_path))
+    assert code == 2 and "fetch it first" in err
+
+
+def test_check_records_into_the_learners_progress(tmp_path, capsys, monkeypatch):
+    from mastery import backend
+    from mastery.grading import check
+
+    nb = tmp_path / "month-01" / "02-saga-step-functions.ipynb"
+    nb.parent.mkdir()
+    nb.write_text("{}")
+    fake = check.Report(str(nb), [check.TestResult("test-happy-path", True, 2, 2),
+                                    check.TestResult("test-out-of-stock", False, 0, 2, "hint")])
+    monkeypatch.setattr(check, "check_notebook", lambda path, timeout=120: fake)
+    monkeypatch.setattr(backend, "require", lambda: None)
+    monkeypatch.setenv("MASTERY_PROGRESS", str(tmp_path / "mine.jsonl"))
+    assert cli.main(["check", str(nb)]) == 1
+    code, out, _ = _run(capsys, "progress", "--png", str(tmp_path / "p.png"))
+    assert code == 0 and "02-saga-step-functions" in out and "1/2 tests" in out
+    assert "failing: test-out-of-stock" in out and (tmp_path / "p.png").is_file()

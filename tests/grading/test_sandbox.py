@@ -1,0 +1,77 @@
+"""The grading sandbox (mastery.grading.sandbox.GuardedExecute) on a small notebook, with the sandbox
+on and, to prove these checks can fail, off: the same attacks then succeed."""
+
+from __future__ import annotations
+
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from mastery import paths
+from mastery.grading import sandbox
+
+pytestmark = pytest.mark.skipif(sandbox.landlock_abi() < 1, reason="no Landlock in this kernel")
+
+
+def run(cells: list[str], tmp_path, **traits):
+    folder = tmp_path / "submission"
+    folder.mkdir(exist_ok=True)
+    (folder / "data.csv").write_text("a,b\n")
+    (folder / "secret.ipynb").write_text("### BEGIN HIDDEN TESTS")
+    nb = new_notebook(cells=[new_code_cell(c) for c in cells])
+    nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    ex = sandbox.GuardedExecute(timeout=60, **traits)
+    nb, _ = ex.preprocess(nb, {"metadata": {"path": str(folder)}})
+    return [" ".join(str(o.get(k, "")) for o in c.outputs for k in ("text", "data", "ename", "evalue"))
+            for c in nb.cells]
+
+
+SOLUTION = str(paths.solutions_dir() / "month-01" / "01-event-sourcing-cqrs.ipynb")
+
+
+def attacks(outside) -> list[str]:
+    return ["import os; print(sorted(os.listdir('.')))",
+            f"print(open({SOLUTION!r}).read(40))",
+            f"open({str(outside)!r}, 'w').write('x'); print('WROTE')",
+            "import socket; socket.create_connection(('127.0.0.1', 22), timeout=2); print('CONNECTED')",
+            "import os; print(os.environ.get('MASTERY_SANDBOX'))"]
+
+
+def test_the_sandbox_keeps_the_kernel_in_its_folder(tmp_path):
+    out = run(attacks(tmp_path / "outside.txt"), tmp_path)
+    assert "data.csv" in out[0] and "secret.ipynb" not in out[0]  # a private copy without notebooks
+    assert "PermissionError" in out[1] and '"cells"' not in out[1]
+    assert "PermissionError" in out[2] and not (tmp_path / "outside.txt").exists()
+    assert "CONNECTED" not in out[3]
+    assert "landlock-abi-" in out[4]
+
+
+def test_without_the_sandbox_the_same_attacks_succeed(tmp_path):
+    out = run(attacks(tmp_path / "outside.txt"), tmp_path, sandbox=False)
+    assert "PermissionError" not in out[1] and '"cells"' in out[1]
+    assert "WROTE" in out[2] and (tmp_path / "outside.txt").exists()
+
+
+def test_a_dead_kernel_fails_the_cells_after_it_instead_of_passing_them(tmp_path):
+    out = run(["x = 1", "import os; os._exit(1)", "assert x == 1", "print('never')"], tmp_path)
+    assert "DeadKernelError" in out[1]
+    assert "NotRun" in out[2] and "NotRun" in out[3]
+
+
+def test_a_notebook_past_its_time_budget_stops(tmp_path):
+    out = run(["import time; time.sleep(3)", "print('late')"], tmp_path, notebook_timeout=2)
+    assert "NotRun" in out[1] and "time budget" in out[1]
+
+
+def test_output_is_capped_but_errors_are_kept(tmp_path):
+    out = run(["print('y' * 500_000); raise ValueError('kept')"], tmp_path, max_output_chars=1000)
+    assert "output truncated by the grader" in out[0] and len(out[0]) < 5000
+    assert "ValueError" in out[0]
+
+
+def test_the_kernel_keeps_the_learner_of_the_autograded_folder(tmp_path, monkeypatch):
+    """The private folder is not autograded/<student>/, so the learner is handed on."""
+    monkeypatch.delenv("MASTERY_LEARNER", raising=False)
+    folder = tmp_path / "autograded" / "ann-lee" / "month-01"
+    folder.mkdir(parents=True)
+    out = run(["from mastery import aws; print('LEARNER', aws.learner_id())"], folder)
+    assert "LEARNER ann-lee" in out[0]
