@@ -3,6 +3,9 @@
 solutions/ is nbgrader's source directory (solutions + hidden tests); exercises/ is its
 release directory, generated with `nbgrader generate_assignment "*" --no-db --force` and
 committed. Assignments are months: month-01, month-02, ...
+
+This file is the one source of nbgrader settings: a cohort's own config
+(``mastery.grading.cohort.config``) loads it and overrides only its folders and gradebook.
 """
 
 import os
@@ -19,3 +22,6 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 c.Execute.timeout = 120
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+# One "how this exercise is checked" paragraph for every exercise, prepended to each release.
+# An absolute path: nbgrader opens it relative to the working directory.
+c.IncludeHeaderFooter.header = os.path.join(c.CourseDirectory.root, "solutions", "header.ipynb")

@@ -52,14 +52,12 @@ class CallMeter:
 
 
 meter = CallMeter()
-_checked: set[int] = set()
 _first_pid: dict[int, int | None] = {}  # port -> the emulator's pid when this process first used it
 
 
 def _session() -> Session:
     h = backend.require()
     p = int(h.endpoint.rsplit(":", 1)[1])
-    _checked.add(p)
     _first_pid.setdefault(p, h.pid)
     _install_hints()
     return Session(localstack_host=f"{backend.HOST}:{backend.port()}", region_name=REGION, **_CREDENTIALS)
@@ -273,17 +271,44 @@ def delete_table(name: str, ddb=None) -> None:
 
 def scan_all(table: str, ddb=None) -> list[dict]:
     """Every item of a small table as plain Python values (for showing state, not for apps)."""
-    from boto3.dynamodb.types import TypeDeserializer
-
     ddb = ddb or client("dynamodb")
-    de = TypeDeserializer()
     items, kwargs = [], {"TableName": table}
     while True:
         page = ddb.scan(**kwargs)
-        items += [{k: _plain(de.deserialize(v)) for k, v in it.items()} for it in page["Items"]]
+        items += [from_item(it) for it in page["Items"]]
         if "LastEvaluatedKey" not in page:
             return items
         kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def to_item(plain: dict) -> dict:
+    """Plain Python values -> DynamoDB's typed attribute map (boto3's ``TypeSerializer``;
+    floats go through ``Decimal(str(x))``, which the serializer demands)."""
+    from boto3.dynamodb.types import TypeSerializer
+
+    ser = TypeSerializer()
+    return {k: ser.serialize(_decimal(v)) for k, v in plain.items()}
+
+
+def from_item(item: dict) -> dict:
+    """DynamoDB's typed attribute map -> plain Python values (``TypeDeserializer``; numbers
+    become ``int`` when whole, else ``float``; sets become lists)."""
+    from boto3.dynamodb.types import TypeDeserializer
+
+    de = TypeDeserializer()
+    return {k: _plain(de.deserialize(v)) for k, v in item.items()}
+
+
+def _decimal(v):
+    from decimal import Decimal
+
+    if isinstance(v, float):
+        return Decimal(str(v))
+    if isinstance(v, dict):
+        return {k: _decimal(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_decimal(x) for x in v]
+    return v
 
 
 def _plain(v):
@@ -296,6 +321,72 @@ def _plain(v):
     if isinstance(v, (list, set)):
         return [_plain(x) for x in v]
     return v
+
+
+def ensure_bucket(name: str, *, s3=None) -> str:
+    """Create S3 bucket ``name`` if it does not exist (harmless to repeat)."""
+    s3 = s3 or client("s3")
+    try:
+        s3.head_bucket(Bucket=name)
+    except ClientError:
+        s3.create_bucket(Bucket=name)
+    return name
+
+
+def ensure_queue(name: str, *, attributes: dict[str, str] | None = None, sqs=None) -> str:
+    """Create SQS queue ``name`` once and return its URL (CreateQueue is idempotent for the same
+    attributes; with other attributes it fails, as on AWS)."""
+    sqs = sqs or client("sqs")
+    return sqs.create_queue(QueueName=name, Attributes=attributes or {})["QueueUrl"]
+
+
+def ensure_topic(name: str, *, sns=None) -> str:
+    """Create SNS topic ``name`` once and return its ARN (CreateTopic is idempotent)."""
+    sns = sns or client("sns")
+    return sns.create_topic(Name=name)["TopicArn"]
+
+
+def ensure_role(name: str, trust_policy: str, *, iam=None) -> str:
+    """Create IAM role ``name`` with ``trust_policy`` (JSON) once and return its ARN."""
+    iam = iam or client("iam")
+    try:
+        return iam.get_role(RoleName=name)["Role"]["Arn"]
+    except ClientError as e:
+        if e.response["Error"]["Code"] not in ("NoSuchEntity", "NoSuchEntityException"):
+            raise
+    return iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust_policy)["Role"]["Arn"]
+
+
+def ensure_kms_key(alias: str, *, description: str = "", tags: dict[str, str] | None = None, kms=None) -> str:
+    """A symmetric KMS key behind ``alias`` (``alias/...``), created once; returns the alias."""
+    kms = kms or client("kms")
+    try:
+        kms.describe_key(KeyId=alias)
+        return alias
+    except ClientError as e:
+        if e.response["Error"]["Code"] != "NotFoundException":
+            raise
+    key = kms.create_key(Description=description or f"course key {alias}",
+                         Tags=[{"TagKey": k, "TagValue": v} for k, v in (tags or {}).items()])
+    kms.create_alias(AliasName=alias, TargetKeyId=key["KeyMetadata"]["KeyId"])
+    return alias
+
+
+def metric_sum(namespace: str, metric: str, dimensions: dict[str, str], since=None, cw=None, *,
+               minutes: int = 60) -> float:
+    """The Sum of a CloudWatch metric from ``since`` (a datetime; default: ``minutes`` ago) until a
+    minute from now, read back with GetMetricStatistics; 0 when nothing was put."""
+    import datetime as dt
+
+    cw = cw or client("cloudwatch")
+    now = dt.datetime.now(dt.UTC)
+    points = cw.get_metric_statistics(
+        Namespace=namespace, MetricName=metric,
+        Dimensions=[{"Name": k, "Value": v} for k, v in sorted(dimensions.items())],
+        StartTime=since or now - dt.timedelta(minutes=minutes), EndTime=now + dt.timedelta(minutes=1),
+        Period=60, Statistics=["Sum"],
+    )["Datapoints"]
+    return float(sum(p["Sum"] for p in points))
 
 
 def role_arn(name: str = "course-execution-role") -> str:

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mastery.emulator import HEALTH_PATH
+from mastery.errors import MasteryError
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 4566
@@ -38,7 +39,7 @@ START_TIMEOUT_S = 60.0
 SIDECAR_SERVICES = frozenset({"budgets", "ce"})
 
 
-class BackendError(RuntimeError):
+class BackendError(MasteryError, RuntimeError):
     """The local AWS is not usable; the message names the fix."""
 
 

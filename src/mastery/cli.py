@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 from mastery import backend, paths
+from mastery.errors import MasteryError
 
 
 def _up(args) -> int:
@@ -212,7 +213,8 @@ def _add_cohort_commands(sub) -> None:
     p.add_argument("folder", help="a new folder outside the course repository")
     p.add_argument("--late-policy", choices=LATE_POLICIES, default="none",
                    help="nbgrader's penalty for late work: none (flag it) or zero")
-    p.add_argument("--timeout", type=int, default=120, help="seconds per cell when autograding")
+    p.add_argument("--timeout", type=int, help="seconds per cell when autograding "
+                   "(default: the course's nbgrader_config.py, Execute.timeout)")
     p = cmd("roster", _cohort_roster, "import learners from CSV: id,first_name,last_name,email")
     p.add_argument("csv")
     p = cmd("release", _cohort_release, "release a month to the learners")
@@ -278,24 +280,9 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     try:
         return args.fn(args)
-    except (backend.BackendError, FileNotFoundError) as e:
+    except (MasteryError, FileNotFoundError) as e:  # messages that name the fix: no traceback
         print(f"mastery: {e}", file=sys.stderr)
         return 2
-    except RuntimeError as e:
-        from mastery.grading.cohort import CohortError
-        from mastery.grading.learner import ExchangeProblem
-
-        if not isinstance(e, CohortError | ExchangeProblem):
-            raise
-        print(f"mastery: {e}", file=sys.stderr)
-        return 2
-    except Exception as e:
-        from mastery.grading.check import SubmissionError
-
-        if isinstance(e, SubmissionError):
-            print(f"mastery: {e}", file=sys.stderr)
-            return 2
-        raise
 
 
 if __name__ == "__main__":

@@ -25,11 +25,14 @@ class LambdaContext:
     function_version: str = "$LATEST"
     timeout_ms: int = 30_000
     log_stream_name: str = "local"
+    qualifier: str | None = None  # the alias or version the caller invoked, if any
     _started: float = field(default_factory=time.monotonic, repr=False)
 
     @property
     def invoked_function_arn(self) -> str:
-        return f"arn:aws:lambda:{aws.REGION}:{aws.ACCOUNT_ID}:function:{self.function_name}"
+        """The ARN the caller invoked: with ``:alias`` or ``:version`` when it named one."""
+        base = f"arn:aws:lambda:{aws.REGION}:{aws.ACCOUNT_ID}:function:{self.function_name}"
+        return f"{base}:{self.qualifier}" if self.qualifier else base
 
     @property
     def log_group_name(self) -> str:

@@ -119,7 +119,7 @@ def hub(tmp_path):
 
 def test_one_server_hub_for_a_cohort(hub):
     h, c, tmp, log = hub
-    course = {"course_id": cohort.COURSE_ID}
+    course = {"course_id": cohort.course_id()}
     try:
         h.start("ann")
         code, text = h.call("GET", "/user/ann/assignments?" + urllib.parse.urlencode(course))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import json
 import os
 import re
@@ -28,22 +29,36 @@ import nbformat
 from traitlets.config import Config
 
 from mastery import paths
+from mastery.errors import MasteryError
 
-COURSE_ID = "serverless-mastery"
 LATE_POLICIES = ("none", "zero")
 SETTINGS = "cohort.json"
 
 
-def config(root: Path, timeout: int = 120, late_policy: str = "none", course_id: str = COURSE_ID) -> Config:
+@functools.cache
+def course_settings() -> Config:
+    """The course's own ``nbgrader_config.py``: the one source of its nbgrader settings."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    return PyFileConfigLoader(paths.CONFIG_NAME, path=str(paths.course_root())).load_config()
+
+
+def course_id() -> str:
+    return course_settings().CourseDirectory.course_id
+
+
+def config(root: Path, timeout: int | None = None, late_policy: str = "none") -> Config:
+    """The course's settings with this cohort's folders, gradebook, late policy and (if given)
+    per-cell timeout, and nbgrader's autograde steps with the sandboxed Execute."""
     c = Config()
+    c.merge(course_settings())
     c.CourseDirectory.root = str(root)
-    c.CourseDirectory.course_id = course_id
     c.CourseDirectory.source_directory = "source"
     c.CourseDirectory.release_directory = "release"
-    c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".*"]
     # parallel graders share the SQLite gradebook: wait for a lock instead of failing
     c.CourseDirectory.db_url = f"sqlite:///{root / 'gradebook.db'}?timeout=60"
-    c.Execute.timeout = timeout
+    if timeout is not None:
+        c.Execute.timeout = timeout
     c.Exchange.root = str(root / "exchange")
     c.LateSubmissionPlugin.penalty_method = late_policy
     # nbgrader's autograde steps, with its Execute replaced by the sandboxed one (mastery.grading.sandbox)
@@ -72,14 +87,14 @@ class Score:
     cells: dict[str, tuple[float, float]]
 
 
-class CohortError(RuntimeError):
+class CohortError(MasteryError, RuntimeError):
     """An instructor command cannot go on; the message says why and what to do."""
 
 
 class Course:
     """One course folder (a cohort's, or a throwaway one in tests) with its own gradebook."""
 
-    def __init__(self, root: str | Path, timeout: int = 120, late_policy: str = "none"):
+    def __init__(self, root: str | Path, timeout: int | None = None, late_policy: str = "none"):
         from nbgrader.apps import NbGraderAPI
         from nbgrader.coursedir import CourseDirectory
 
@@ -89,8 +104,8 @@ class Course:
             os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
         self.root = Path(root).resolve()
         self.root.mkdir(parents=True, exist_ok=True)
-        self.timeout, self.late_policy = timeout, late_policy
         self.cfg = config(self.root, timeout, late_policy)
+        self.timeout, self.late_policy = self.cfg.Execute.timeout, late_policy
         self.api = NbGraderAPI(coursedir=CourseDirectory(config=self.cfg), config=self.cfg)
 
     def add_assignment(self, assignment: str, source: Path | None = None) -> None:
@@ -156,7 +171,6 @@ def write_notebook(target: Path, nb: object) -> None:
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,47}$")
 _EMAIL = re.compile(r"^[^@\s,]+@[^@\s,]+\.[a-z]{2,}$", re.I)
-ROSTER_COLUMNS = ("id", "first_name", "last_name", "email")
 
 
 @dataclass
@@ -403,12 +417,13 @@ class Cohort(Course):
             raise CohortError(f"{root} is not a cohort folder (no {SETTINGS}); "
                               "create one with `mastery cohort create DIR`")
         self.settings = json.loads(settings.read_text())
-        super().__init__(root, self.settings.get("timeout", 120), self.settings.get("late_policy", "none"))
+        super().__init__(root, self.settings.get("timeout"), self.settings.get("late_policy", "none"))
 
     # ----------------------------------------------------------------- create and roster
 
     @classmethod
-    def create(cls, root: str | Path, late_policy: str = "none", timeout: int = 120) -> tuple[Cohort, bool]:
+    def create(cls, root: str | Path, late_policy: str = "none",
+               timeout: int | None = None) -> tuple[Cohort, bool]:
         """Make (or open) a cohort folder outside the repository. Returns (cohort, created)."""
         root = Path(root).resolve()
         if late_policy not in LATE_POLICIES:
@@ -428,7 +443,7 @@ class Cohort(Course):
         exchange = root / "exchange"
         exchange.mkdir(exist_ok=True)
         exchange.chmod(0o777)  # nbgrader's exchange must be writable by every learner
-        settings = {"course_id": COURSE_ID, "late_policy": late_policy, "timeout": timeout,
+        settings = {"course_id": course_id(), "late_policy": late_policy, "timeout": timeout,
                     "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
         (root / "nbgrader_config.py").write_text(_config_file(config(root, timeout, late_policy)))
         (root / SETTINGS).write_text(json.dumps(settings, indent=2) + "\n")
@@ -664,19 +679,7 @@ def _num(x) -> float:
     return float(x or 0.0)
 
 
-class _NoBar:
-    def update(self, n: int) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
 def _progress(total: int, desc: str, enabled: bool):
-    if not enabled:
-        return _NoBar()
-    try:
-        from tqdm import tqdm
-    except ImportError:
-        return _NoBar()
-    return tqdm(total=total, desc=desc, unit="learner", file=sys.stderr)
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit="learner", file=sys.stderr, disable=not enabled)

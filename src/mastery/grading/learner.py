@@ -9,15 +9,16 @@ command costs no nbgrader start-up. The exchange folder comes from ``--exchange`
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from traitlets.config import Config
 
-from mastery.grading.cohort import COURSE_ID
+from mastery.errors import MasteryError
+from mastery.grading.cohort import course_id
 
 
-class ExchangeProblem(RuntimeError):
+class ExchangeProblem(MasteryError, RuntimeError):
     """The exchange refused; the message is nbgrader's, with what to do."""
 
 
@@ -26,7 +27,7 @@ class Learner:
     exchange: Path
     student_id: str
     home: Path  # where month folders are fetched to (JupyterLab's root)
-    course_id: str = COURSE_ID
+    course_id: str = field(default_factory=course_id)
 
     def config(self, assignment: str) -> Config:
         c = Config()

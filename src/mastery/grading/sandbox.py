@@ -354,10 +354,6 @@ def _reap() -> None:
 # ------------------------------------------------------------------- the nbgrader step
 
 
-class NotRun(Exception):
-    pass
-
-
 class GuardedExecute(Execute):
     """nbgrader's ``Execute`` with the kernel in the sandbox, and dead or stuck kernels scored."""
 

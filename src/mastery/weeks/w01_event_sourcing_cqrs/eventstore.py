@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from mastery import aws
+from mastery import aws, lambdas
 from mastery.lambdas import LambdaContext
 
 WRITE_OPERATIONS = frozenset(
@@ -180,7 +180,7 @@ def sqs_event(messages: list[dict], queue_arn: str) -> dict:
 
 def lambda_context(function_name: str = "projection", timeout_ms: int = 30_000) -> LambdaContext:
     """A stand-in for the Lambda context object (the emulator cannot run Lambda code)."""
-    return LambdaContext(function_name, timeout_ms=timeout_ms)
+    return lambdas.lambda_context(function_name, timeout_ms=timeout_ms)
 
 
 def deliver(pipeline: Pipeline, handler, context=None, batch_size: int = 10, max_rounds: int = 20,

@@ -56,17 +56,14 @@ def create_tables(ns: aws.Namespace) -> Tables:
 
 def seed(tables: Tables) -> None:
     """Reset the shop to its seed state: empty orders, known stock, balances and zones."""
-    from boto3.dynamodb.types import TypeSerializer
-
     ddb = aws.client("dynamodb")
-    ser = TypeSerializer()
     for name in ("orders", *SEED):
         table = getattr(tables, name)
         for item in aws.scan_all(table, ddb=ddb):
             key = KEYS[name]
-            ddb.delete_item(TableName=table, Key={key: ser.serialize(item[key])})
+            ddb.delete_item(TableName=table, Key=aws.to_item({key: item[key]}))
         for item in SEED.get(name, []):
-            ddb.put_item(TableName=table, Item={k: ser.serialize(v) for k, v in item.items()})
+            ddb.put_item(TableName=table, Item=aws.to_item(item))
 
 
 def state(tables: Tables) -> dict[str, dict]:

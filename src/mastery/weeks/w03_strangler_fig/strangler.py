@@ -19,13 +19,9 @@ import csv
 import datetime as dt
 import json
 import time
-import uuid
 from dataclasses import dataclass, field
 
-from botocore.exceptions import ClientError
-
-from mastery import aws, data
-from mastery.lambdas import LambdaContext as _LambdaContext
+from mastery import aws, data, events, lambdas
 
 RECORD_LENGTH = 80  # one IBM punched card: 80 columns
 DATA_FILE = "mainframe_orders/orders.dat"
@@ -282,34 +278,12 @@ def _batch_put(table: str, rows: list[tuple[str, str]]) -> None:
 def http_event(method: str, route: str, user: str, path_params: dict | None = None, body=None) -> dict:
     """An API Gateway HTTP API (payload format 2.0) event for ``route`` such as
     ``"GET /orders/{orderId}"``, from a caller whose JWT ``sub`` is ``user``."""
-    path_params = path_params or {}
     template = route.split(" ", 1)[1]
     raw_path = template
-    for k, v in path_params.items():
+    for k, v in (path_params or {}).items():
         raw_path = raw_path.replace("{" + k + "}", str(v))
-    event = {
-        "version": "2.0",
-        "routeKey": f"{method} {template}",
-        "rawPath": raw_path,
-        "rawQueryString": "",
-        "headers": {"content-type": "application/json", "host": "api.example.test"},
-        "requestContext": {
-            "accountId": aws.ACCOUNT_ID,
-            "apiId": "local",
-            "authorizer": {"jwt": {"claims": {"sub": user}, "scopes": None}},
-            "http": {"method": method, "path": raw_path, "protocol": "HTTP/1.1",
-                     "sourceIp": "127.0.0.1", "userAgent": "mastery"},
-            "requestId": uuid.uuid4().hex,
-            "routeKey": f"{method} {template}",
-            "stage": "$default",
-        },
-        "isBase64Encoded": False,
-    }
-    if path_params:
-        event["pathParameters"] = dict(path_params)
-    if body is not None:
-        event["body"] = body if isinstance(body, str) else json.dumps(body)
-    return event
+    return events.http_api(method, raw_path, route=template, path_params=path_params, body=body,
+                           claims={"sub": user})
 
 
 def user_of(event: dict) -> str:
@@ -317,26 +291,12 @@ def user_of(event: dict) -> str:
     return event["requestContext"]["authorizer"]["jwt"]["claims"]["sub"]
 
 
-def LambdaContext(function_name: str = "order-router", **kwargs) -> _LambdaContext:  # noqa: N802
+def LambdaContext(function_name: str = "order-router", **kwargs) -> lambdas.LambdaContext:  # noqa: N802
     """The router's Lambda context (see :mod:`mastery.lambdas`)."""
-    return _LambdaContext(function_name, memory_limit_in_mb=256, **kwargs)
+    return lambdas.lambda_context(function_name, **{"memory_limit_in_mb": 256, **kwargs})
 
 
 # ------------------------------------------------------------------------------- metrics
 
 
-def metric_sum(namespace: str, metric: str, dimensions: dict[str, str], minutes: int = 60, cw=None) -> float:
-    """The Sum of a CloudWatch metric over the last ``minutes`` (0 when nothing was put), read
-    back from the backend with GetMetricStatistics."""
-    cw = cw or aws.client("cloudwatch")
-    now = dt.datetime.now(dt.UTC)
-    try:
-        resp = cw.get_metric_statistics(
-            Namespace=namespace, MetricName=metric,
-            Dimensions=[{"Name": k, "Value": v} for k, v in sorted(dimensions.items())],
-            StartTime=now - dt.timedelta(minutes=minutes), EndTime=now + dt.timedelta(minutes=1),
-            Period=60, Statistics=["Sum"],
-        )
-    except ClientError as e:  # pragma: no cover - the message is the useful part
-        raise RuntimeError(f"cannot read {namespace}/{metric}: {e}") from e
-    return float(sum(p["Sum"] for p in resp["Datapoints"]))
+metric_sum = aws.metric_sum  # the one CloudWatch read-back; this week reads the last hour

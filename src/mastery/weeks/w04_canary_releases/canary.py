@@ -48,13 +48,7 @@ def zip_bytes(source: str, filename: str = "app.py") -> bytes:
 
 def ensure_lambda_role(iam=None) -> str:
     """The execution role every course function uses (the emulator checks that it exists)."""
-    iam = iam or aws.client("iam")
-    try:
-        return iam.get_role(RoleName=LAMBDA_ROLE)["Role"]["Arn"]
-    except ClientError as e:
-        if e.response["Error"]["Code"] not in ("NoSuchEntity", "NoSuchEntityException"):
-            raise
-    return iam.create_role(RoleName=LAMBDA_ROLE, AssumeRolePolicyDocument=_TRUST)["Role"]["Arn"]
+    return aws.ensure_role(LAMBDA_ROLE, _TRUST, iam=iam)
 
 
 def published_versions(function: str, lam=None) -> list[str]:

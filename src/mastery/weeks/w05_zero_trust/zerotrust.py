@@ -31,11 +31,11 @@ from botocore.exceptions import ClientError
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from mastery import aws
-from mastery.lambdas import LambdaContext
-
-ROTATION_STEPS = ("createSecret", "setSecret", "testSecret", "finishSecret")
-
+from mastery import aws, events
+from mastery.events import ROTATION_STEPS
+from mastery.events import secret_rotation as rotation_event
+from mastery.lambdas import LambdaContext as LambdaContext  # re-exported: the handlers' context
+from mastery.lambdas import lambda_context
 
 # ------------------------------------------------------------------------------ keys / JWKS
 
@@ -140,22 +140,14 @@ def header_of(token: str) -> dict:
 
 def authorizer_event(token: str | None, *, device_id: str | None = "laptop-alice",
                      source_ip: str = "203.0.113.7", path: str = "/orders", method: str = "GET") -> dict:
-    """The event API Gateway (REST, REQUEST authorizer) passes to a Lambda authorizer."""
+    """The event API Gateway (REST, REQUEST authorizer) passes to a Lambda authorizer, from a
+    client that sends ``token`` as a bearer token and ``device_id`` in ``X-Device-Id``."""
     headers = {"Host": "api.example.com", "User-Agent": "course-client/1.0"}
     if token is not None:
         headers["Authorization"] = f"Bearer {token}"
     if device_id is not None:
         headers["X-Device-Id"] = device_id
-    return {
-        "type": "REQUEST",
-        "methodArn": f"arn:aws:execute-api:{aws.REGION}:{aws.ACCOUNT_ID}:a1b2c3d4e5/prod/{method}{path}",
-        "resource": path, "path": path, "httpMethod": method,
-        "headers": headers,
-        "queryStringParameters": {}, "pathParameters": {}, "stageVariables": {},
-        "requestContext": {"accountId": aws.ACCOUNT_ID, "apiId": "a1b2c3d4e5", "stage": "prod",
-                           "requestId": str(uuid.uuid4()), "httpMethod": method, "resourcePath": path,
-                           "identity": {"sourceIp": source_ip, "userAgent": headers["User-Agent"]}},
-    }
+    return events.rest_authorizer(headers, path=path, method=method, source_ip=source_ip)
 
 
 # -------------------------------------------------------------------- DynamoDB-backed state
@@ -205,18 +197,8 @@ class UserDatabase:
 
 def ensure_key(ns: aws.Namespace, name: str = "data", kms=None) -> str:
     """A symmetric KMS key behind the alias ``alias/<namespace>-<name>`` (created once)."""
-    kms = kms or aws.client("kms")
-    alias = f"alias/{ns.name(name)}"
-    try:
-        kms.describe_key(KeyId=alias)
-        return alias
-    except ClientError as e:
-        if e.response["Error"]["Code"] != "NotFoundException":
-            raise
-    key = kms.create_key(Description=f"course key {ns.name(name)}",
-                         Tags=[{"TagKey": k, "TagValue": v} for k, v in ns.tags.items()])
-    kms.create_alias(AliasName=alias, TargetKeyId=key["KeyMetadata"]["KeyId"])
-    return alias
+    return aws.ensure_kms_key(f"alias/{ns.name(name)}", description=f"course key {ns.name(name)}",
+                              tags=ns.tags, kms=kms)
 
 
 # ------------------------------------------------------------------------ Secrets Manager
@@ -233,14 +215,6 @@ def fresh_secret(name: str, value: dict, sm=None) -> str:
     return sm.create_secret(Name=name, SecretString=json.dumps(value))["ARN"]
 
 
-def rotation_event(secret_arn: str, token: str, step: str) -> dict:
-    """The event Secrets Manager sends a rotation function for one step."""
-    if step not in ROTATION_STEPS:
-        raise ValueError(f"step must be one of {ROTATION_STEPS}, not {step!r}")
-    return {"Step": step, "SecretId": secret_arn, "ClientRequestToken": token,
-            "RotationToken": str(uuid.uuid4())}
-
-
 def rotate_secret(secret_id: str, handler, *, steps=ROTATION_STEPS, token: str | None = None, sm=None) -> str:
     """Run one rotation of ``secret_id`` through ``handler(event, context)``, as Secrets Manager
     does: a new ClientRequestToken (the new version's id), then the four steps in order.
@@ -249,7 +223,7 @@ def rotate_secret(secret_id: str, handler, *, steps=ROTATION_STEPS, token: str |
     arn = sm.describe_secret(SecretId=secret_id)["ARN"]
     token = token or str(uuid.uuid4())
     for step in steps:
-        handler(rotation_event(arn, token, step), LambdaContext(function_name="secret-rotation"))
+        handler(rotation_event(arn, token, step), lambda_context("secret-rotation"))
     return token
 
 

@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 
 from botocore.exceptions import ClientError
 
+from mastery import aws
+
 
 class _Miss:
     def __repr__(self) -> str:
@@ -189,11 +191,7 @@ class RedisLayer:
 
 def ensure_bucket(s3, bucket: str) -> str:
     """Create ``bucket`` if it does not exist (harmless to repeat)."""
-    try:
-        s3.head_bucket(Bucket=bucket)
-    except ClientError:
-        s3.create_bucket(Bucket=bucket)
-    return bucket
+    return aws.ensure_bucket(bucket, s3=s3)
 
 
 @dataclass

@@ -23,11 +23,10 @@ import io
 import json
 import sys
 import time
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from mastery import aws
+from mastery import aws, events, lambdas
 from mastery.lambdas import LambdaContext
 
 # ------------------------------------------------------------------------------ tracing
@@ -84,34 +83,13 @@ def format_tree(spans) -> str:
 
 def lambda_context(function_name: str, **kwargs) -> LambdaContext:
     """A fresh context: a new ``aws_request_id`` per call, as for every real invocation."""
-    return LambdaContext(function_name, **{"memory_limit_in_mb": 256, "timeout_ms": 10_000, **kwargs})
+    return lambdas.lambda_context(function_name,
+                                  **{"memory_limit_in_mb": 256, "timeout_ms": 10_000, **kwargs})
 
 
 def http_event(method: str, path: str, body=None, route: str | None = None) -> dict:
     """An API Gateway HTTP API (payload format 2.0) event for ``method path``."""
-    route_key = f"{method} {route or path}"
-    now = datetime.now(UTC)
-    return {
-        "version": "2.0",
-        "routeKey": route_key,
-        "rawPath": path,
-        "rawQueryString": "",
-        "headers": {"content-type": "application/json", "user-agent": "mastery-course"},
-        "requestContext": {
-            "accountId": aws.ACCOUNT_ID,
-            "apiId": "orders-api",
-            "domainName": "orders-api.execute-api.us-east-1.amazonaws.com",
-            "http": {"method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "203.0.113.7",
-                     "userAgent": "mastery-course"},
-            "requestId": uuid.uuid4().hex[:16],
-            "routeKey": route_key,
-            "stage": "$default",
-            "time": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
-            "timeEpoch": int(now.timestamp() * 1000),
-        },
-        "body": None if body is None else (body if isinstance(body, str) else json.dumps(body)),
-        "isBase64Encoded": False,
-    }
+    return events.http_api(method, path, route=route, body=body)
 
 
 # ----------------------------------------------------------------- invoking and capturing
@@ -211,14 +189,4 @@ def next_second() -> datetime:
     return nxt
 
 
-def metric_sum(namespace: str, name: str, dimensions: dict[str, str], since: datetime,
-               cw=None) -> float:
-    """Sum of a metric's datapoints from ``since`` until a minute from now (0 if none)."""
-    cw = cw or aws.client("cloudwatch")
-    end = datetime.now(UTC) + timedelta(minutes=1)
-    points = cw.get_metric_statistics(
-        Namespace=namespace, MetricName=name,
-        Dimensions=[{"Name": k, "Value": v} for k, v in sorted(dimensions.items())],
-        StartTime=since, EndTime=end, Period=60, Statistics=["Sum"],
-    )["Datapoints"]
-    return float(sum(p["Sum"] for p in points))
+metric_sum = aws.metric_sum  # the one CloudWatch read-back (``since`` from next_whole_second)

@@ -83,19 +83,16 @@ def _queue_url(sqs, name: str) -> str:
 
 def _ensure(c: dict, service: str, name: str) -> None:
     if service == "s3":
-        try:
-            c["s3"].head_bucket(Bucket=name)
-        except ClientError:
-            c["s3"].create_bucket(Bucket=name)
+        aws.ensure_bucket(name, s3=c["s3"])
     elif service == "dynamodb":
         aws.ensure_table(name, "pk", ddb=c["dynamodb"])
         t = c["dynamodb"].describe_table(TableName=name)["Table"]
         if t.get("BillingModeSummary", {}).get("BillingMode", "PAY_PER_REQUEST") != "PAY_PER_REQUEST":
             c["dynamodb"].update_table(TableName=name, BillingMode="PAY_PER_REQUEST")
     elif service == "sqs":
-        c["sqs"].create_queue(QueueName=name)  # idempotent for the same attributes
+        aws.ensure_queue(name, sqs=c["sqs"])
     elif service == "sns":
-        c["sns"].create_topic(Name=name)  # idempotent
+        aws.ensure_topic(name, sns=c["sns"])
 
 
 def _current_tags(c: dict, service: str, name: str) -> dict:
