@@ -1,16 +1,15 @@
-"""Support package for the Serverless Mastery Lab course.
+"""Support package for the Serverless Mastery Lab course, split by who runs it.
 
-One module per role. Platform: ``backend`` (find LocalStack or run the embedded emulator),
-``emulator`` (that emulator), ``aws`` (clients, namespaces, the call meter), ``lambdas``
-(calling handlers in-process), ``workflows`` (Step Functions), ``grading`` (instant
-feedback, ``expect``), ``submissions`` (reference, blank and wrong-answer submissions),
-``cohort`` (nbgrader for instructors), ``authoring`` (writing exercises), ``data``,
-``plots``, ``paths`` and ``cli`` (the ``mastery`` command).
-
-Plumbing for the weeks (never the learner's answer): ``eventstore``, ``shop`` (the saga's
-sample shop), ``strangler``, ``canary``, ``zerotrust``, ``dlp``, ``compliance``,
-``caching``, ``telemetry``, ``slo``, ``finops`` (FOCUS billing data), ``costs`` (pricing the
-call meter) and ``governance``.
+* **Kernel side** (what a lesson or an exercise imports, plus the ``mastery`` command):
+  ``aws`` (clients, namespaces, the call meter, ``ensure_*``, DynamoDB conversion, metric
+  read-back), ``events`` (the events AWS services pass a handler), ``lambdas`` (the Lambda
+  context), ``workflows`` (Step Functions), ``data`` (data sets), ``expect`` (the test cells'
+  assertion), ``diagram`` (architecture pictures), ``costs`` (pricing the call meter),
+  ``plots``, ``errors``, ``backend`` and ``emulator`` (the local AWS), ``paths``, ``cli``.
+* **weeks**: one package per week, ``weeks.wNN_<notebook stem>``, with that week's plumbing
+  (never the learner's answer) and its data generator; ``weeks.WEEKS`` is the table of weeks.
+* **grading**: never imported by a kernel: ``check``, ``progress``, ``learner``, ``cohort``,
+  ``sandbox``, ``report``, ``submissions``, ``authoring``, ``scaffold``.
 """
 
 __version__ = "0.1.0"

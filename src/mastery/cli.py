@@ -67,6 +67,18 @@ def _data(args) -> int:
     return 0
 
 
+def _new_week(args) -> int:
+    from mastery.grading import scaffold
+
+    where = scaffold.create(args.stem, args.title, module=args.module)
+    print("wrote the four places of the new week:")
+    for key in ("lesson", "solution", "package", "tests"):
+        print(f"  {key:9} {where[key]}")
+    print("and regenerated exercises/. Next: write the lesson and the exercise, at least five "
+          "wrong answers (patches) and two right answers written differently; `./course test`.")
+    return 0
+
+
 def _start(args) -> int:
     _up(args)
     root = paths.course_root()
@@ -271,6 +283,11 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--no-browser", action="store_true", help="do not open a browser (servers)")
     s.add_argument("--port", type=int, default=8888, help="JupyterLab's port")
     s.set_defaults(fn=_start)
+    n = sub.add_parser("new-week", help="instructor: create a new week's lesson, exercise, package and tests")
+    n.add_argument("stem", help="NN-slug, e.g. 13-multi-tenant (the notebooks' file name)")
+    n.add_argument("--title", required=True, help="the week's title, e.g. 'Multi-tenant architecture'")
+    n.add_argument("--module", default="core", help="the week package's plumbing module (default: core)")
+    n.set_defaults(fn=_new_week)
     d = sub.add_parser("data", help="regenerate data sets with their seeded generators")
     d.add_argument("names", nargs="*", help="data sets (default: all), e.g. caching request_logs")
     d.add_argument("--out", help="folder to write into (default: the course's data/)")

@@ -7,13 +7,15 @@ A week is four places, each named after the lesson's notebook stem (``02-saga-st
 * this package's ``w<stem with _>/`` (plumbing modules, and ``dataset.py`` if the week has data);
 * the tests ``tests/weeks/w<stem with _>/`` (``test_*.py`` and ``wrong_answers/*.patch``).
 
-``mastery new-week NN-slug`` writes all four. Everything else (the month a week belongs to, the
-course tests, the data sync test, the README's table) is derived from :data:`WEEKS`.
+``mastery new-week NN-slug`` writes all four. Each package declares its ``WEEK`` (number, title,
+modules, data sets); :data:`WEEKS` is collected from them, and everything else (the month a
+week belongs to, the course tests, the data sync test, the README's table) derives from it.
 """
 
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from dataclasses import dataclass
 from types import ModuleType
 
@@ -53,42 +55,20 @@ class Week:
         return importlib.import_module(f"mastery.weeks.{self.package}" + (f".{name}" if name else ""))
 
 
-WEEKS: tuple[Week, ...] = (
-    Week(1, '01-event-sourcing-cqrs', 'Event sourcing and CQRS',
-         'an event store with optimistic concurrency, replay, snapshots, '
-         'an idempotent projection over EventBridge → SQS',
-         modules=('eventstore',), datasets=()),
-    Week(2, '02-saga-step-functions', 'Sagas with Step Functions',
-         'an orchestrated saga on Step Functions with compensations; two bugs of the seed code',
-         modules=('shop',), datasets=()),
-    Week(3, '03-strangler-fig', 'The strangler fig',
-         'route-by-route migration, a mainframe-record translator, counted fallback',
-         modules=('strangler',), datasets=('mainframe_orders',)),
-    Week(4, '04-canary-releases', 'Canary releases',
-         'sticky assignment, statistical canary analysis, Lambda alias weights',
-         modules=('canary',), datasets=('canary_traffic',)),
-    Week(5, '05-zero-trust', 'Zero trust',
-         'JWT validation per RFC 8725, key rotation, KMS envelope encryption, secret rotation',
-         modules=('zerotrust',), datasets=()),
-    Week(6, '06-dlp-compliance', 'Data-loss prevention and compliance',
-         'PII detection with precision/recall, redaction, compliance scanning mapped to controls',
-         modules=('dlp', 'compliance'), datasets=('pii_corpus',)),
-    Week(7, '07-caching-data-access', 'Multi-layer caching and data access',
-         'L1/L2/L3 read-through cache, single-flight, single-table design',
-         modules=('caching',), datasets=('caching',)),
-    Week(8, '08-observability-slos', 'Observability and SLOs',
-         'OpenTelemetry spans, EMF metrics, error budgets, multi-window burn-rate alerts',
-         modules=('telemetry', 'slo'), datasets=('request_logs',)),
-    Week(9, '09-cost-analytics', 'Cost analytics',
-         'FOCUS billing analysis, the Lambda cost model, power tuning, break-even, anomalies',
-         modules=('finops',), datasets=('cost_analytics',)),
-    Week(10, '10-finops-governance', 'FinOps governance',
-         'tag compliance, budgets, lifecycle rules, approval thresholds, showback',
-         modules=('governance',), datasets=('finops_estate',)),
-    Week(11, '11-thought-leadership', 'Thought leadership',
-         'an anti-pattern linter for SAM/CloudFormation templates, an ADR and a talk outline',
-         modules=('templates',), datasets=('templates',), last=12),
-)
+def _discover() -> tuple[Week, ...]:
+    """Every ``w<NN>_*`` package here declares ``WEEK``; the table is what they declare."""
+    found = []
+    for info in pkgutil.iter_modules(__path__):
+        if info.ispkg and info.name[:1] == "w" and info.name[1:3].isdigit():
+            week = importlib.import_module(f"{__name__}.{info.name}").WEEK
+            if week.package != info.name:
+                raise ImportError(f"mastery.weeks.{info.name} declares the stem {week.stem!r}: "
+                                  f"its package must be named {week.package}")
+            found.append(week)
+    return tuple(sorted(found, key=lambda w: w.number))
+
+
+WEEKS: tuple[Week, ...] = _discover()
 
 
 def by_stem(stem: str) -> Week:
@@ -109,3 +89,20 @@ def by_dataset(name: str) -> Week:
 
 def months() -> list[str]:
     return sorted({w.month for w in WEEKS})
+
+
+_MONTH_THEMES = {"month-01": "patterns", "month-02": "security and performance",
+                 "month-03": "economics and authority"}
+README_BEGIN = "<!-- weeks table: generated from mastery.weeks.WEEKS by `python -m mastery.weeks` -->"
+README_END = "<!-- end of weeks table -->"
+
+
+def readme_table() -> str:
+    """The README's table of weeks, made from :data:`WEEKS` (``python -m mastery.weeks`` writes it)."""
+    rows = ["| month | week | lesson (`notebooks/`) and graded exercise (`exercises/`) |", "|---|---|---|"]
+    seen = set()
+    for w in WEEKS:
+        month = "" if w.month in seen else f"{int(w.month[-2:])} · {_MONTH_THEMES.get(w.month, 'capstone')}"
+        seen.add(w.month)
+        rows.append(f"| {month} | {w.weeks} | `{w.month}/{w.stem}` — {w.summary} |")
+    return "\n".join([README_BEGIN, *rows, README_END])

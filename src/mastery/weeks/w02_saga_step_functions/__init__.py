@@ -1,7 +1,10 @@
 """Week 2 — Sagas with Step Functions.
 
-An orchestrated saga on Step Functions with compensations; two bugs of the seed code.
-
-Plumbing for the lesson and the exercise (``shop``), never the learner's answer. Its tests live
-in ``tests/weeks/w02_saga_step_functions/``.
+Plumbing only (never the learner's answer); tests in ``tests/weeks/w02_saga_step_functions/``.
 """
+
+from mastery.weeks import Week
+
+WEEK = Week(2, '02-saga-step-functions', 'Sagas with Step Functions',
+            summary='an orchestrated saga on Step Functions with compensations; two bugs of the seed code',
+            modules=('shop',))

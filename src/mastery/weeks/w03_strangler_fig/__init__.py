@@ -1,8 +1,11 @@
 """Week 3 — The strangler fig.
 
-Route-by-route migration, a mainframe-record translator, counted fallback.
-
-Plumbing for the lesson and the exercise (``strangler``, and ``dataset``, the seeded generator
-of data/mainframe_orders/), never the learner's answer. Its tests live in
-``tests/weeks/w03_strangler_fig/``.
+Plumbing only (never the learner's answer); tests in ``tests/weeks/w03_strangler_fig/``.
 """
+
+from mastery.weeks import Week
+
+WEEK = Week(3, '03-strangler-fig', 'The strangler fig',
+            summary='route-by-route migration, a mainframe-record translator, counted fallback',
+            modules=('strangler',),
+            datasets=('mainframe_orders',))

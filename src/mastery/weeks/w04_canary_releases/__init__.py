@@ -1,8 +1,11 @@
 """Week 4 — Canary releases.
 
-Sticky assignment, statistical canary analysis, Lambda alias weights.
-
-Plumbing for the lesson and the exercise (``canary``, and ``dataset``, the seeded generator of
-data/canary_traffic/), never the learner's answer. Its tests live in
-``tests/weeks/w04_canary_releases/``.
+Plumbing only (never the learner's answer); tests in ``tests/weeks/w04_canary_releases/``.
 """
+
+from mastery.weeks import Week
+
+WEEK = Week(4, '04-canary-releases', 'Canary releases',
+            summary='sticky assignment, statistical canary analysis, Lambda alias weights',
+            modules=('canary',),
+            datasets=('canary_traffic',))

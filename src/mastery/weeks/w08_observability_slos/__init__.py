@@ -1,8 +1,11 @@
 """Week 8 — Observability and SLOs.
 
-OpenTelemetry spans, EMF metrics, error budgets, multi-window burn-rate alerts.
-
-Plumbing for the lesson and the exercise (``telemetry``, ``slo``, and ``dataset``, the seeded
-generator of data/request_logs/), never the learner's answer. Its tests live in
-``tests/weeks/w08_observability_slos/``.
+Plumbing only (never the learner's answer); tests in ``tests/weeks/w08_observability_slos/``.
 """
+
+from mastery.weeks import Week
+
+WEEK = Week(8, '08-observability-slos', 'Observability and SLOs',
+            summary='OpenTelemetry spans, EMF metrics, error budgets, multi-window burn-rate alerts',
+            modules=('telemetry', 'slo'),
+            datasets=('request_logs',))

@@ -1,8 +1,11 @@
 """Week 10 — FinOps governance.
 
-Tag compliance, budgets, lifecycle rules, approval thresholds, showback.
-
-Plumbing for the lesson and the exercise (``governance``, and ``dataset``, the seeded generator
-of data/finops_estate/), never the learner's answer. Its tests live in
-``tests/weeks/w10_finops_governance/``.
+Plumbing only (never the learner's answer); tests in ``tests/weeks/w10_finops_governance/``.
 """
+
+from mastery.weeks import Week
+
+WEEK = Week(10, '10-finops-governance', 'FinOps governance',
+            summary='tag compliance, budgets, lifecycle rules, approval thresholds, showback',
+            modules=('governance',),
+            datasets=('finops_estate',))

@@ -1,8 +1,12 @@
 """Week 11–12 — Thought leadership.
 
-An anti-pattern linter for SAM/CloudFormation templates, an ADR and a talk outline.
-
-Plumbing for the lesson and the exercise (``templates``, and ``dataset``, the seeded generator
-of data/templates/), never the learner's answer. Its tests live in
-``tests/weeks/w11_thought_leadership/``.
+Plumbing only (never the learner's answer); tests in ``tests/weeks/w11_thought_leadership/``.
 """
+
+from mastery.weeks import Week
+
+WEEK = Week(11, '11-thought-leadership', 'Thought leadership',
+            summary='an anti-pattern linter for SAM/CloudFormation templates, an ADR and a talk outline',
+            modules=('templates',),
+            datasets=('templates',),
+            last=12)

@@ -1,0 +1,59 @@
+"""Instructor side: a course folder driven through nbgrader's Python API, in one process.
+
+nbgrader's command-line tools each pay 3-5 s of start-up here; the API pays it once.
+``NbGraderAPI`` does not read ``nbgrader_config.py`` by itself, so :func:`config` builds
+the same settings in code (and :meth:`Cohort.create` writes them into the cohort's
+``nbgrader_config.py`` too, so ``nbgrader`` commands and the formgrader agree with us).
+
+A :class:`Cohort` is a course folder outside the repository with its gradebook, exchange,
+roster and grades. Every operation is safe to run twice. :meth:`Cohort.autograde` grades
+with N worker processes on disjoint sets of learners (nbgrader itself grades serially).
+"""
+
+from .cohort import (
+    Cohort,
+)
+from .course import (
+    LATE_POLICIES,
+    SETTINGS,
+    CohortError,
+    Course,
+    Score,
+    config,
+    course_id,
+    course_settings,
+    write_notebook,
+)
+from .parallel import (
+    BACKEND_LOST,
+    AutogradeSummary,
+    GradeOutcome,
+    execution_notes,
+    grade_one,
+    unreadable_notebooks,
+)
+from .roster import (
+    RosterResult,
+    read_roster,
+)
+
+__all__ = [
+    "AutogradeSummary",
+    "BACKEND_LOST",
+    "Cohort",
+    "CohortError",
+    "Course",
+    "GradeOutcome",
+    "LATE_POLICIES",
+    "RosterResult",
+    "SETTINGS",
+    "Score",
+    "config",
+    "course_id",
+    "course_settings",
+    "execution_notes",
+    "grade_one",
+    "read_roster",
+    "unreadable_notebooks",
+    "write_notebook",
+]

@@ -1,0 +1,197 @@
+"""Parallel grading: worker processes, each with its own emulator, grade disjoint sets of
+learners; the outcome of each (graded, failed, re-grade).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from .course import Course
+
+
+@dataclass
+class GradeOutcome:
+    student: str
+    # graded | partial (some notebooks unreadable) | failed (nbgrader could not grade it) |
+    # regrade (the backend went away: scores not valid) | skipped (learner not on the roster)
+    status: str
+    seconds: float
+    errors: dict[str, str] = field(default_factory=dict)  # notebook (or "*") -> reason
+
+
+@dataclass
+class AutogradeSummary:
+    assignment: str
+    workers: int
+    seconds: float
+    outcomes: list[GradeOutcome]
+
+    def with_status(self, status: str) -> list[str]:
+        return [o.student for o in self.outcomes if o.status == status]
+
+    graded = property(lambda self: self.with_status("graded"))
+    partial = property(lambda self: self.with_status("partial"))
+    failed = property(lambda self: self.with_status("failed"))
+    regrade = property(lambda self: self.with_status("regrade"))
+    skipped = property(lambda self: self.with_status("skipped"))
+
+    def render(self) -> str:
+        lines = [f"autograded {self.assignment}: {len(self.graded)} graded, {len(self.partial)} graded "
+                 f"with unreadable notebooks, {len(self.failed)} failed, {len(self.regrade)} to re-grade, "
+                 f"{len(self.skipped)} skipped, in {self.seconds:.1f} s with {self.workers} worker(s)"]
+        for o in self.outcomes:
+            for nb, why in o.errors.items():
+                lines.append(f"  {o.status.upper():8} {o.student}: {nb}: {why}")
+        return "\n".join(lines)
+
+
+def unreadable_notebooks(folder: Path) -> dict[str, str]:
+    """notebook file name -> why it cannot be graded (not JSON, not a notebook). Schema quirks
+    that nbformat repairs or only warns about (a missing cell id, ...) are left to nbgrader."""
+    import warnings
+
+    out = {}
+    for p in sorted(folder.glob("*.ipynb")):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                nb = nbformat.read(p, as_version=4)
+            if not isinstance(nb.get("cells"), list) or not all(isinstance(c, dict) for c in nb.cells):
+                raise ValueError("it has no list of cells")
+        except Exception as e:
+            first = str(e).splitlines()[0][:160] if str(e) else type(e).__name__
+            out[p.name] = f"not a valid notebook: {first}"
+    return out
+
+
+_worker_course: Course | None = None
+_worker_port: int | None = None
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _worker_init(root: str, timeout: int, late_policy: str, grader_dir: str) -> None:
+    """A grading worker: its own course object and its own embedded emulator (a fresh one for
+    every learner), so no learner's code can see or change another learner's AWS resources."""
+    import tempfile
+    import warnings
+
+    warnings.filterwarnings("ignore")
+    global _worker_course, _worker_port
+    _worker_course = Course(root, timeout, late_policy)
+    os.environ["MASTERY_STATE_DIR"] = tempfile.mkdtemp(prefix="worker-", dir=grader_dir)
+    _worker_port = _free_port()
+    os.environ["MASTERY_PORT"] = str(_worker_port)
+
+
+def _tail(result: dict) -> str:
+    text = (result.get("error") or "") + (result.get("log") or "")
+    lines = [x.strip() for x in text.splitlines() if x.strip()]
+    raised = [x for x in lines if re.match(r"[\w.]+(Error|Exception): ", x)]
+    useful = raised or [x for x in lines if "Error" in x or "error" in x]
+    return (useful[-1] if useful else (lines[-1] if lines else "unknown error"))[:300]
+
+
+BACKEND_LOST = ("the local AWS emulator stopped while this submission was graded, so its scores "
+                "say nothing about the submission; re-grade it: `mastery cohort autograde {month} --regrade`")
+
+
+def grade_one(course: Course, assignment: str, student: str, port: int | None = None) -> GradeOutcome:
+    """Autograde one learner's submission in ``course``, in this process, against a fresh
+    embedded emulator on ``port`` (``None``: the running backend), with the learner's
+    namespace. Unreadable notebooks score 0 and are reported; the learner's other notebooks
+    are still graded, one by one (nbgrader alone would fail them all). If the emulator did not
+    survive the grading, the outcome is ``regrade`` and the scores are not to be trusted."""
+    from nbgrader.utils import temp_attrs
+
+    from mastery import backend
+
+    t0 = time.perf_counter()
+    if port is not None:
+        backend.down(port)  # whatever the previous learner left behind
+        backend.up(port)
+    before = backend.probe(port)
+    os.environ["MASTERY_LEARNER"] = student
+    folder = course.root / "submitted" / student / assignment
+    broken = unreadable_notebooks(folder)
+    try:
+        if not broken:
+            result = course.api.autograde(assignment, student, force=True, create=True)
+            status = "graded" if result["success"] else "failed"
+            errors = {} if result["success"] else {"*": _tail(result)}
+        else:
+            errors, status = dict(broken), "partial"
+            good = sorted(p.stem for p in folder.glob("*.ipynb") if p.name not in broken)
+            if not good:  # nothing nbgrader can open: record the submission (all zeros) as it would
+                with course.api.gradebook as gb:
+                    ts = course.api.coursedir.get_existing_timestamp(str(folder))
+                    gb.update_or_create_submission(assignment, student, **({"timestamp": ts} if ts else {}))
+            for stem in good:
+                with temp_attrs(course.api.coursedir, notebook_id=stem):
+                    result = course.api.autograde(assignment, student, force=True, create=True)
+                if not result["success"]:
+                    status, errors[stem + ".ipynb"] = "failed", _tail(result)
+    finally:
+        os.environ.pop("MASTERY_LEARNER", None)
+        after = backend.probe(port)
+        if port is not None:
+            backend.down(port)
+    if before.up and not (after.up and after.pid == before.pid):
+        status, errors = "regrade", {"*": BACKEND_LOST.format(month=assignment)}
+    elif status in ("graded", "partial"):
+        for nb, note in execution_notes(course.root / "autograded" / student / assignment).items():
+            errors.setdefault(nb, note)
+    return GradeOutcome(student, status, time.perf_counter() - t0, errors)
+
+
+_NOTES = {"CellTimeoutError": "a cell ran past the per-cell time limit and was interrupted",
+          "DeadKernelError": "the kernel stopped (exit, crash or out of memory); later cells were not run",
+          "NotRun": "cells were not run (the kernel stopped, or the notebook ran past its time budget)",
+          "MemoryError": "a cell ran out of memory (the grader's limit)"}
+
+
+def execution_notes(folder: Path) -> dict[str, str]:
+    """notebook -> what went wrong while running it (timeouts, a dead kernel, memory), for the
+    summary; the affected tests are scored by nbgrader as usual."""
+    out = {}
+    for p in sorted(folder.glob("*.ipynb")):
+        try:
+            nb = nbformat.read(p, as_version=4)
+        except Exception:
+            continue
+        names = {o.get("ename") for c in nb.cells if c.cell_type == "code"
+                 for o in c.get("outputs", []) if o.get("output_type") == "error"}
+        found = [why for ename, why in _NOTES.items() if ename in names]
+        if found:
+            out[p.name] = "; ".join(found)
+    return out
+
+
+def _worker_grade(assignment: str, student: str) -> GradeOutcome:
+    try:
+        return grade_one(_worker_course, assignment, student, port=_worker_port)
+    except Exception as e:  # one learner's trouble must not stop the others
+        return GradeOutcome(student, "failed", 0.0, {"*": f"{type(e).__name__}: {e}"[:300]})
+
+
+def _stop_grader_emulators(grader_dir: Path) -> None:
+    """Stop emulators a worker left running (a worker that died cannot stop its own)."""
+    from mastery.backend import _stop_pid
+
+    for pid_file in grader_dir.glob("*/emulator-*.pid"):
+        try:
+            _stop_pid(int(pid_file.read_text().strip()))
+        except (ValueError, OSError):
+            pass

@@ -1,0 +1,150 @@
+"""The nbgrader step: GuardedExecute runs the kernel in the sandbox and scores a dead or stuck
+kernel instead of crashing on it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from nbgrader.preprocessors import Execute
+from traitlets import Bool, Integer
+
+from .policy import Policy, backend_ports, default_read_paths, wrap_command
+from .processes import become_subreaper, children, kill_new_children
+
+
+class GuardedExecute(Execute):
+    """nbgrader's ``Execute`` with the kernel in the sandbox, and dead or stuck kernels scored."""
+
+    sandbox = Bool(True, help="Run the kernel in the sandbox (Landlock + limits)").tag(config=True)
+    memory_mb = Integer(2048, help="Kernel memory limit (RLIMIT_DATA), MiB").tag(config=True)
+    file_mb = Integer(256, help="Largest file the kernel may write, MiB").tag(config=True)
+    max_output_chars = Integer(100_000, help="Output kept per cell; more is dropped (errors are "
+                               "always kept)").tag(config=True)
+    notebook_timeout = Integer(0, help="Seconds one notebook may run in all; 0 means "
+                               "max(600, 5 x the per-cell timeout)").tag(config=True)
+
+    def preprocess(self, nb, resources=None, km=None):
+        resources = resources if resources is not None else {}
+        meta = resources.setdefault("metadata", {})
+        source = Path(meta.get("path") or ".").resolve()
+        self._stopped: str | None = None
+        self._out_chars: dict[int, int] = {}
+        self._budget = self.notebook_timeout or max(600, 5 * (self.timeout or 120))
+        self._t0 = time.monotonic()
+        become_subreaper()
+        before = children()
+        work = Path(tempfile.mkdtemp(prefix="mastery-run-"))
+        # the kernel no longer runs in autograded/<student>/, where mastery.aws read the learner
+        # from: hand it on, so every learner keeps their own AWS namespace
+        from mastery.aws import learner_from_path
+
+        saved_learner = os.environ.get("MASTERY_LEARNER")
+        learner = saved_learner or learner_from_path(source)
+        if learner:
+            os.environ["MASTERY_LEARNER"] = learner
+        try:
+            run = work / "run"
+            shutil.copytree(source, run, ignore=shutil.ignore_patterns("*.ipynb", ".*"))
+            meta["path"] = str(run)
+            self._policy = Policy(workdir=run, deny=[source, *_course_roots()],
+                                  read=default_read_paths(_course_root()), ports=backend_ports(),
+                                  memory_mb=self.memory_mb, file_mb=self.file_mb)
+            nb, resources = super().preprocess(nb, resources, km)
+        finally:
+            if saved_learner is None:
+                os.environ.pop("MASTERY_LEARNER", None)
+            else:
+                os.environ["MASTERY_LEARNER"] = saved_learner
+            meta["path"] = str(source)
+            killed = kill_new_children(before)
+            if killed:
+                self.log.warning("killed %d process(es) the notebook left running", killed)
+            shutil.rmtree(work, ignore_errors=True)
+        return nb, resources
+
+    def create_kernel_manager(self):
+        km = super().create_kernel_manager()
+        if self.sandbox:
+            policy = self._policy
+            original = km.format_kernel_cmd
+
+            def format_kernel_cmd(extra_arguments=None):
+                cmd = original(extra_arguments=extra_arguments)
+                policy.files = [Path(km.connection_file)] if km.connection_file else []
+                return wrap_command(policy, cmd)
+
+            km.format_kernel_cmd = format_kernel_cmd
+        return km
+
+    def output(self, outs, msg, display_id, cell_index):
+        """Keep at most ``max_output_chars`` of a cell's output (megabytes of print would
+        otherwise fill the grader's memory, the gradebook's notebook and the feedback)."""
+        n = len(outs)
+        out = super().output(outs, msg, display_id, cell_index)
+        if len(outs) > n and outs[-1].get("output_type") != "error":
+            last = outs[-1]
+            size = len(str(last.get("text", ""))) + sum(len(str(v)) for v in last.get("data", {}).values())
+            used = self._out_chars.get(cell_index, 0)
+            if used + size > self.max_output_chars:
+                outs.pop()
+                if used <= self.max_output_chars:
+                    outs.append(_stream(f"\n[output truncated by the grader: a cell may print at most "
+                                        f"{self.max_output_chars:,} characters]\n"))
+                    self._out_chars[cell_index] = self.max_output_chars + 1
+                return None
+            self._out_chars[cell_index] = used + size
+        return out
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type != "code":
+            return cell, resources
+        if self._stopped is None and time.monotonic() - self._t0 > self._budget:
+            self._stopped = (f"the notebook ran past its time budget of {self._budget} s, "
+                             "so its remaining cells were not run")
+            self.log.error(self._stopped)
+        if self._stopped is not None:
+            cell.outputs = [_error("NotRun", self._stopped)]
+            return cell, resources
+        from nbclient.exceptions import DeadKernelError
+
+        try:
+            return super().preprocess_cell(cell, resources, index)
+        except DeadKernelError:
+            self._stopped = ("the kernel stopped in an earlier cell (exit(), os._exit(), a crash, or "
+                             "running out of memory), so this cell was not run")
+            cell.outputs = list(cell.get("outputs", [])) + [_error(
+                "DeadKernelError", "the kernel stopped while running this cell (exit(), os._exit(), "
+                "a crash, or running out of memory); the cells after it were not run")]
+            self.log.error("kernel died in cell %d", index)
+            return cell, resources
+
+
+def _stream(text: str):
+    from nbformat.v4 import new_output
+
+    return new_output("stream", name="stdout", text=text)
+
+
+def _error(ename: str, evalue: str):
+    from nbformat.v4 import new_output
+
+    return new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
+
+
+def _course_root() -> Path | None:
+    try:
+        from mastery import paths
+
+        return paths.course_root()
+    except Exception:
+        return None
+
+
+def _course_roots() -> list[Path]:
+    root = _course_root()
+    return [root] if root else []
