@@ -209,6 +209,17 @@ def namespace(exercise: str, learner: str | None = None) -> Namespace:
 # --------------------------------------------------------------------- idempotent helpers
 
 
+def _exists(describe, *missing: str):
+    """``describe()``'s answer, or ``None`` when it fails with one of the ``missing`` error codes
+    (the create-once helpers' one test of "is it there already?"); other errors propagate."""
+    try:
+        return describe()
+    except ClientError as e:
+        if e.response["Error"]["Code"] not in missing:
+            raise
+        return None
+
+
 def ensure_table(
     name: str,
     pk: str,
@@ -227,12 +238,8 @@ def ensure_table(
     types = {pk: "S", **({sk: "S"} if sk else {}), **(attr_types or {})}
     if reset:
         delete_table(name, ddb=ddb)
-    try:
-        ddb.describe_table(TableName=name)
+    if _exists(lambda: ddb.describe_table(TableName=name), "ResourceNotFoundException"):
         return name
-    except ClientError as e:
-        if e.response["Error"]["Code"] != "ResourceNotFoundException":
-            raise
     keys = [{"AttributeName": pk, "KeyType": "HASH"}]
     if sk:
         keys.append({"AttributeName": sk, "KeyType": "RANGE"})
@@ -349,23 +356,17 @@ def ensure_topic(name: str, *, sns=None) -> str:
 def ensure_role(name: str, trust_policy: str, *, iam=None) -> str:
     """Create IAM role ``name`` with ``trust_policy`` (JSON) once and return its ARN."""
     iam = iam or client("iam")
-    try:
-        return iam.get_role(RoleName=name)["Role"]["Arn"]
-    except ClientError as e:
-        if e.response["Error"]["Code"] not in ("NoSuchEntity", "NoSuchEntityException"):
-            raise
+    role = _exists(lambda: iam.get_role(RoleName=name), "NoSuchEntity", "NoSuchEntityException")
+    if role:
+        return role["Role"]["Arn"]
     return iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust_policy)["Role"]["Arn"]
 
 
 def ensure_kms_key(alias: str, *, description: str = "", tags: dict[str, str] | None = None, kms=None) -> str:
     """A symmetric KMS key behind ``alias`` (``alias/...``), created once; returns the alias."""
     kms = kms or client("kms")
-    try:
-        kms.describe_key(KeyId=alias)
+    if _exists(lambda: kms.describe_key(KeyId=alias), "NotFoundException"):
         return alias
-    except ClientError as e:
-        if e.response["Error"]["Code"] != "NotFoundException":
-            raise
     key = kms.create_key(Description=description or f"course key {alias}",
                          Tags=[{"TagKey": k, "TagValue": v} for k, v in (tags or {}).items()])
     kms.create_alias(AliasName=alias, TargetKeyId=key["KeyMetadata"]["KeyId"])
