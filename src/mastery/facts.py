@@ -63,7 +63,8 @@ _ROWS = [
                   r"|quota of (?:registered )?state machines",),
          says=r"100,000|100 000|100000"),
     Fact("sfn_express_memory_chunk_mb", 64, "MB: Express workflow memory is billed in 64 MB chunks",
-         SFN_PRICING, mention=(r"(?i)express", r"(?i)\bmemory|\bMB\b"), says=r"\b64 ?MB"),
+         SFN_PRICING, mention=(r"\bExpress\b", r"(?i)Step Functions|workflow", r"(?i)\bmemory|\bMB\b"),
+         says=r"\b64 ?MB"),
     Fact("sfn_express_duration_step_ms", 100, "ms: Express workflow duration is rounded up to 100 ms",
          SFN_PRICING),
     # ---- Lambda (us-east-1, first tier)
