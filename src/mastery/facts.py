@@ -33,8 +33,6 @@ SQS_QUOTAS = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDevelo
 DDB_PARTITIONS = "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-design.html"
 APIGW_QUOTAS = "https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html"
 BUDGETS_PRICING = "https://aws.amazon.com/aws-cost-management/aws-budgets/pricing/"
-BUDGETS_BEST_PRACTICES = "https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-best-practices.html"
-ANOMALY_DOCS = "https://docs.aws.amazon.com/cost-management/latest/userguide/manage-ad.html"
 FOCUS_SPEC = "https://focus.finops.org/focus-specification/v1-2/"
 
 
@@ -135,10 +133,6 @@ _ROWS = [
          "action-enabled budgets free per month; each further one costs 0.10 USD a day", BUDGETS_PRICING),
     Fact("budgets_action_budget_usd_per_day", 0.10,
          "USD per day per action-enabled budget beyond the free two", BUDGETS_PRICING),
-    Fact("budgets_updates_per_day", 3, "times a day, at most, that budget spend data is refreshed",
-         BUDGETS_BEST_PRACTICES),
-    Fact("anomaly_detection_runs_per_day", 3,
-         "times a day, approximately, that Cost Anomaly Detection evaluates spend", ANOMALY_DOCS),
     # ---- FinOps
     Fact("focus_version", "1.2",
          "FOCUS version the course's billing data follows (data/cost_analytics, data/finops_estate)",
