@@ -1,0 +1,158 @@
+"""One cited table of the quotas, limits and prices that the lessons state.
+
+Every number a lesson quotes about AWS (a quota, a price, a size limit) should be the value
+of one row here, so that prose cannot drift from its source and a price change is fixed in
+one place. Each row names its unit, the primary source it was read from and the day it was
+checked. Prices are list prices in us-east-1 (N. Virginia), USD, first pricing tier.
+
+``tests/test_lesson_quality.py`` reads :data:`FACTS`: a lesson whose markdown talks about
+one of these quantities (a paragraph matching every regex of :attr:`Fact.mention`) must
+state the table's value in that paragraph (:attr:`Fact.says`).
+
+Use it in a lesson::
+
+    from mastery import facts
+    facts.value("s3_standard_gb_month_usd")      # 0.023
+    facts.table()                                # a pandas DataFrame of every row
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CHECKED = "2026-12-01"
+
+S3_PRICING = "https://aws.amazon.com/s3/pricing/"
+S3_LIFECYCLE = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html"
+LAMBDA_PRICING = "https://aws.amazon.com/lambda/pricing/"
+LAMBDA_QUOTAS = "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html"
+SFN_QUOTAS = "https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html"
+SFN_PRICING = "https://aws.amazon.com/step-functions/pricing/"
+SQS_PRICING = "https://aws.amazon.com/sqs/pricing/"
+SQS_QUOTAS = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html"
+DDB_PARTITIONS = "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-design.html"
+APIGW_QUOTAS = "https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html"
+BUDGETS_PRICING = "https://aws.amazon.com/aws-cost-management/aws-budgets/pricing/"
+FOCUS_SPEC = "https://focus.finops.org/focus-specification/v1-2/"
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One quota or price: ``value`` in ``unit``, read from ``source`` on ``checked``.
+
+    ``mention``: regexes that together recognise a paragraph talking about this quantity;
+    ``says``: a regex for the value as prose writes it (both optional)."""
+
+    name: str
+    value: float | int | str
+    unit: str
+    source: str
+    checked: str = CHECKED
+    note: str = ""
+    mention: tuple[str, ...] = ()
+    says: str = ""
+
+
+_ROWS = [
+    # ---- Step Functions
+    Fact("sfn_state_machines_per_region", 100_000,
+         "registered state machines per account and Region (default quota)", SFN_QUOTAS,
+         mention=(r"(?i)registered state machines|state machines per account"
+                  r"|quota of (?:registered )?state machines",),
+         says=r"100,000|100 000|100000"),
+    Fact("sfn_express_memory_chunk_mb", 64, "MB: Express workflow memory is billed in 64 MB chunks",
+         SFN_PRICING, mention=(r"\bExpress\b", r"(?i)Step Functions|workflow", r"(?i)\bmemory|\bMB\b"),
+         says=r"\b64 ?MB"),
+    Fact("sfn_express_duration_step_ms", 100, "ms: Express workflow duration is rounded up to 100 ms",
+         SFN_PRICING),
+    # ---- Lambda (us-east-1, first tier)
+    Fact("lambda_x86_gb_second_usd", 0.0000166667, "USD per GB-second, x86_64", LAMBDA_PRICING,
+         mention=(r"(?i)per GB-s(?:econd)?\b", r"\$0\.0000|0\.0000\d+ ?USD", r"(?i)x86"),
+         says=r"0\.0000166667"),
+    Fact("lambda_arm_gb_second_usd", 0.0000133334, "USD per GB-second, arm64 (Graviton)", LAMBDA_PRICING,
+         mention=(r"(?i)per GB-s(?:econd)?\b", r"\$0\.0000|0\.0000\d+ ?USD", r"(?i)arm64|graviton"),
+         says=r"0\.0000133334"),
+    Fact("lambda_request_usd_per_million", 0.20, "USD per 1 million requests (x86_64 and arm64)",
+         LAMBDA_PRICING,
+         mention=(r"(?i)per GB-s(?:econd)?\b", r"(?i)requests?\b[^\n]*per (?:1M|million|1 million)"),
+         says=r"0\.20"),
+    Fact("lambda_default_concurrency", 1_000,
+         "concurrent executions per account and Region (default quota)", LAMBDA_QUOTAS),
+    Fact("lambda_max_timeout_s", 900, "seconds: the longest function timeout", LAMBDA_QUOTAS),
+    Fact("lambda_default_timeout_s", 3, "seconds: the timeout when none is set",
+         "https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html"),
+    Fact("lambda_async_retries", 2, "retries of an asynchronous invocation after the first attempt fails",
+         "https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html"),
+    # ---- SQS
+    Fact("sqs_request_chunk_kb", 64, "KB: each 64 KB chunk of a payload is billed as one request",
+         SQS_PRICING, mention=(r"(?i)\bchunk", r"(?i)SQS|queue"), says=r"\b64 ?KB"),
+    Fact("sqs_default_retention_days", 4, "days a message is kept by default", SQS_QUOTAS),
+    Fact("sqs_max_retention_days", 14, "days a message can be kept at most", SQS_QUOTAS),
+    Fact("sqs_default_visibility_timeout_s", 30, "seconds",
+         "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html"),
+    Fact("sqs_lambda_visibility_factor", 6, "x the function timeout: recommended queue visibility timeout",
+         "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html"),
+    # ---- DynamoDB
+    Fact("dynamodb_partition_rcu", 3_000, "read capacity units per second per partition", DDB_PARTITIONS,
+         mention=(r"(?i)\bpartition", r"\bRCU"), says=r"3,000 RCU|3000 RCU|3,000 read"),
+    Fact("dynamodb_partition_wcu", 1_000, "write capacity units per second per partition", DDB_PARTITIONS,
+         mention=(r"(?i)\bpartition", r"\bWCU"), says=r"1,000 WCU|1000 WCU|1,000 write"),
+    # ---- API Gateway
+    Fact("apigw_rest_integration_timeout_s", 29,
+         "seconds: REST API integration timeout (default; raisable for Regional and private APIs "
+         "since June 2024)", APIGW_QUOTAS),
+    Fact("apigw_http_integration_timeout_s", 30, "seconds: HTTP API integration timeout",
+         "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html"),
+    # ---- S3 storage and lifecycle (us-east-1, first 50 TB)
+    Fact("s3_lifecycle_min_transition_kib", 128,
+         "KiB: by default (since September 2024) lifecycle does not transition smaller objects",
+         S3_LIFECYCLE,
+         mention=(r"(?i)lifecycle", r"(?i)smaller than|minimum object size|minimum size"),
+         says=r"128 ?Ki?B"),
+    Fact("s3_min_days_before_ia", 30,
+         "days an object stays in its class before a lifecycle transition to Standard-IA", S3_LIFECYCLE),
+    Fact("s3_ia_min_storage_days", 30, "days: minimum storage duration billed by Standard-IA", S3_PRICING),
+    Fact("s3_glacier_flexible_min_storage_days", 90,
+         "days: minimum storage duration billed by Glacier Flexible Retrieval", S3_PRICING),
+    Fact("s3_standard_gb_month_usd", 0.023, "USD per GB-month, S3 Standard, first 50 TB", S3_PRICING,
+         mention=(r"(?i)S3 Standard\b[^\n]*GB-month|GB-month[^\n]*S3 Standard\b",), says=r"0\.023\b"),
+    Fact("s3_standard_ia_gb_month_usd", 0.0125, "USD per GB-month, S3 Standard-IA", S3_PRICING),
+    Fact("s3_glacier_flexible_gb_month_usd", 0.0036, "USD per GB-month, S3 Glacier Flexible Retrieval",
+         S3_PRICING),
+    Fact("s3_transition_to_ia_per_1000_usd", 0.01,
+         "USD per 1,000 lifecycle transition requests into Standard-IA", S3_PRICING,
+         mention=(r"(?i)transition requests?", r"(?i)Standard-IA"), says=r"0\.01\b"),
+    Fact("s3_transition_to_glacier_flexible_per_1000_usd", 0.03,
+         "USD per 1,000 lifecycle transition requests into Glacier Flexible Retrieval", S3_PRICING,
+         mention=(r"(?i)transition requests?", r"(?i)Glacier Flexible"), says=r"0\.03\b"),
+    Fact("s3_glacier_object_overhead_kb", 40,
+         "KB of metadata billed per archived object (8 KB at Standard, 32 KB at Glacier Flexible "
+         "Retrieval rates)", S3_PRICING),
+    # ---- Budgets and Cost Anomaly Detection
+    Fact("budgets_free_action_budgets", 2,
+         "action-enabled budgets free per month; each further one costs 0.10 USD a day", BUDGETS_PRICING),
+    Fact("budgets_action_budget_usd_per_day", 0.10,
+         "USD per day per action-enabled budget beyond the free two", BUDGETS_PRICING),
+    # ---- FinOps
+    Fact("focus_version", "1.2",
+         "FOCUS version the course's billing data follows (data/cost_analytics, data/finops_estate)",
+         FOCUS_SPEC),
+]
+
+FACTS: dict[str, Fact] = {f.name: f for f in _ROWS}
+
+
+def value(name: str):
+    """The value of one fact, by name (KeyError names the known facts)."""
+    try:
+        return FACTS[name].value
+    except KeyError:
+        raise KeyError(f"no fact {name!r}; known: {', '.join(sorted(FACTS))}") from None
+
+
+def table():
+    """Every fact as a pandas DataFrame: name, value, unit, source, checked."""
+    import pandas as pd
+
+    return pd.DataFrame([{"name": f.name, "value": f.value, "unit": f.unit, "source": f.source,
+                          "checked": f.checked} for f in _ROWS]).set_index("name")
