@@ -1,6 +1,14 @@
 # Wrong answer: adds metrics but never flushes them (no @metrics.log_metrics), so no EMF is written and CloudWatch never sees a datapoint.
 # cell: instrumented-handler
 # loses: test-metrics-in-cloudwatch
+def function_arn(context):
+    """cloud.resource_id on Lambda: the invoked ARN with any alias replaced by the version that ran."""
+    parts = context.invoked_function_arn.split(":")
+    if len(parts) == 8:                  # arn:aws:lambda:region:account:function:name:qualifier
+        parts[7] = context.function_version
+    return ":".join(parts)
+
+
 @logger.inject_lambda_context
 def place_order(event, context):
     global cold_start
@@ -9,7 +17,8 @@ def place_order(event, context):
             "faas.trigger": "http",
             "faas.invocation_id": context.aws_request_id,
             "faas.coldstart": cold_start,
-            "cloud.resource_id": context.invoked_function_arn,
+            "cloud.resource_id": function_arn(context),
+            "aws.lambda.invoked_arn": context.invoked_function_arn,
             "http.request.method": event["requestContext"]["http"]["method"],
             "http.route": event["routeKey"].split(" ", 1)[1],
         })

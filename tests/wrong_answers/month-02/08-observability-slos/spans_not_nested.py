@@ -1,13 +1,22 @@
 # Wrong answer: starts spans with tracer.start_span, which does not make the server span current, so the DynamoDB span is a separate root trace instead of its child.
 # cell: instrumented-handler
 # loses: test-span-tree
+def function_arn(context):
+    """cloud.resource_id on Lambda: the invoked ARN with any alias replaced by the version that ran."""
+    parts = context.invoked_function_arn.split(":")
+    if len(parts) == 8:                  # arn:aws:lambda:region:account:function:name:qualifier
+        parts[7] = context.function_version
+    return ":".join(parts)
+
+
 @logger.inject_lambda_context
 @metrics.log_metrics
 def place_order(event, context):
     global cold_start
     span = tracer.start_span(event["routeKey"], kind=SpanKind.SERVER)
     span.set_attributes({"faas.trigger": "http", "faas.invocation_id": context.aws_request_id,
-                         "faas.coldstart": cold_start, "cloud.resource_id": context.invoked_function_arn})
+                         "faas.coldstart": cold_start, "cloud.resource_id": function_arn(context),
+                         "aws.lambda.invoked_arn": context.invoked_function_arn})
     cold_start = False
     logger.append_keys(trace_id=format(span.get_span_context().trace_id, "032x"))
     order = json.loads(event["body"])
