@@ -25,14 +25,15 @@ class LambdaContext:
     function_version: str = "$LATEST"
     timeout_ms: int = 30_000
     log_stream_name: str = "local"
-    qualifier: str | None = None  # the alias or version the caller invoked, if any
+    # The ARN the caller invoked: unqualified by default; through an alias it ends in the alias
+    # (":live") while ``function_version`` is the version the alias resolved to ("7").
+    invoked_function_arn: str = ""
     _started: float = field(default_factory=time.monotonic, repr=False)
 
-    @property
-    def invoked_function_arn(self) -> str:
-        """The ARN the caller invoked: with ``:alias`` or ``:version`` when it named one."""
-        base = f"arn:aws:lambda:{aws.REGION}:{aws.ACCOUNT_ID}:function:{self.function_name}"
-        return f"{base}:{self.qualifier}" if self.qualifier else base
+    def __post_init__(self) -> None:
+        if not self.invoked_function_arn:
+            self.invoked_function_arn = (
+                f"arn:aws:lambda:{aws.REGION}:{aws.ACCOUNT_ID}:function:{self.function_name}")
 
     @property
     def log_group_name(self) -> str:
