@@ -100,3 +100,19 @@ def test_localstack_that_is_unhealthy_is_reported(own_port, monkeypatch):
         backend.up()
     with pytest.raises(backend.BackendError, match="dynamodb.*docker compose"):
         backend.require()  # what every notebook's first client calls
+
+
+def test_down_leaves_a_neighbours_emulator_on_the_next_port_alone(own_port):
+    """Port p+1 is stopped with p only when it is p's sidecar: two learners (or two test
+    workers) on adjacent ports must not stop each other's emulator."""
+    neighbour = own_port + 1
+    backend.down(neighbour)
+    try:
+        backend.up(own_port)
+        backend.up(neighbour)
+        backend.down(own_port)
+        assert backend.probe(own_port).kind == "down"
+        assert backend.probe(neighbour).kind == "embedded", "down(p) stopped the emulator on p+1"
+    finally:
+        backend.down(neighbour)
+    assert backend.probe(neighbour).kind == "down"

@@ -61,6 +61,12 @@ def pid_file(p: int | None = None) -> Path:
     return state_dir() / f"emulator-{p or port()}.pid"
 
 
+def sidecar_file(p: int) -> Path:
+    """Marks the emulator on port ``p`` as the sidecar of the LocalStack on ``p - 1``: only
+    then does ``down(p - 1)`` stop it (a neighbour's own emulator on ``p`` is left alone)."""
+    return state_dir() / f"emulator-{p}.sidecar"
+
+
 def log_file(p: int | None = None) -> Path:
     return state_dir() / f"emulator-{p or port()}.log"
 
@@ -203,6 +209,7 @@ def _up_locked(p: int) -> Health:
         sidecar = probe(p + 1)
         if sidecar.kind == "down":
             _start_embedded(p + 1)
+            sidecar_file(p + 1).write_text(str(p))
         return h
     if h.kind == "foreign":
         raise BackendError(
@@ -232,7 +239,12 @@ def down(p: int | None = None) -> str:
     """Stop the embedded emulator (and a sidecar). Safe to repeat."""
     p = p or port()
     stopped = []
-    for q in (p, p + 1):
+    ours = [p]
+    marker = sidecar_file(p + 1)
+    if marker.exists() and marker.read_text().strip() == str(p):  # the sidecar we started
+        ours.append(p + 1)
+        marker.unlink()
+    for q in ours:
         pid = _read_pid(q)
         if pid:
             _stop_pid(pid)
