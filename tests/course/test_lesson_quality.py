@@ -109,7 +109,7 @@ def chapter_problems(nb, stem: str) -> list[str]:
     reading = [s for s in md if re.search(r"^#+ .*Further reading", s, re.M | re.I)]
     if not reading:
         problems.append('no "Further reading" section')
-    elif not any(re.search(r"\]\(https?://", s.split("Further reading", 1)[-1]) for s in reading):
+    elif not any(re.search(r"\]\(https?://|<https?://", s.split("Further reading", 1)[-1]) for s in reading):
         problems.append('"Further reading" has no link')
     if not re.search(r"Facts checked on \d{4}-\d{2}-\d{2} against:", text):
         problems.append('no "Facts checked on YYYY-MM-DD against: ..." line')
