@@ -1,6 +1,7 @@
 """The grading pipeline, end to end with nbgrader: for every graded notebook, the reference
 solution gets full marks, the untouched release gets 0, and every wrong answer in
-tests/wrong_answers loses the points its header says it loses.
+tests/weeks/*/wrong_answers loses the points its header says it loses, and every right answer
+written differently (tests/weeks/*/right_answers) keeps full marks.
 
 All submissions are autograded in one throwaway course folder (its own gradebook), each
 learner a different student id, so namespaces keep their AWS resources apart.
@@ -19,6 +20,11 @@ NOTEBOOKS = sorted(
     (p.parent.name, p.name) for p in paths.solutions_dir().glob("month-*/*.ipynb")
 )
 WRONG = submissions.wrong_answers()
+RIGHT = submissions.right_answers()
+# Exercises brought to the grading standard of issue 12 (outcome tests, right answers written
+# differently, every gap class): each keeps at least two right answers. The list grows until it
+# holds every graded notebook.
+NEW_STANDARD: set[str] = set()
 
 
 @pytest.fixture(scope="module")
@@ -65,10 +71,26 @@ def test_every_graded_notebook_has_five_wrong_answers():
 
 @pytest.mark.parametrize("wa", WRONG, ids=[f"{w.notebook[:-6]}:{w.name}" for w in WRONG])
 def test_wrong_answer_loses_points(course, wa):
-    nb = submissions.wrong_submission(wa)
+    nb = submissions.patched_submission(wa)
     score = _grade(course, _student("wa", wa.notebook[:2], wa.name), wa.month, wa.notebook, nb)
     assert score.score < score.max_score, f"{wa.name} got full marks: {wa.why}"
     for test_cell in wa.loses:
         assert test_cell in score.cells, f"{wa.path}: no test cell {test_cell!r} in {wa.notebook}"
         got, _ = score.cells[test_cell]
         assert got == 0, f"{wa.name} should lose {test_cell} ({wa.why}) but scored {got}"
+
+
+def test_exercises_of_the_new_standard_have_two_right_answers():
+    for month, notebook in NOTEBOOKS:
+        if notebook.removesuffix(".ipynb") in NEW_STANDARD:
+            n = sum(r.month == month and r.notebook == notebook for r in RIGHT)
+            assert n >= 2, f"{month}/{notebook} has {n} right answers written differently; keep at least two"
+
+
+@pytest.mark.parametrize("ra", RIGHT, ids=[f"{r.notebook[:-6]}:{r.name}" for r in RIGHT])
+def test_right_answer_written_differently_gets_full_marks(course, ra):
+    nb = submissions.patched_submission(ra)
+    score = _grade(course, _student("ra", ra.notebook[:2], ra.name), ra.month, ra.notebook, nb)
+    autograded = {k: v for k, v in score.cells.items() if "test" in k}
+    lost = {k: v for k, v in autograded.items() if v[0] != v[1]}
+    assert not lost, f"{ra.path.name} ({ra.why}) is right but lost points: {lost}"

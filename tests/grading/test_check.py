@@ -48,7 +48,7 @@ def test_blank_fails_with_a_hint(workdir, capsys):
 @pytest.mark.usefixtures("local_aws")
 def test_edited_and_deleted_tests_are_restored(workdir):
     wa = next(w for w in submissions.wrong_answers() if w.name == "catch_replaces_input")
-    nb = submissions.wrong_submission(wa)
+    nb = submissions.patched_submission(wa)
     for c in nb.cells:  # the learner "fixes" a failing test by deleting its assertions
         if c.metadata.get("nbgrader", {}).get("grade_id") == "test-out-of-stock":
             c.source = "pass"

@@ -101,7 +101,7 @@ def _content(notebook: str, kind: str):
         return submissions.blank_submission(MONTH, notebook)
     if kind == "broken":
         return b'{"cells": [ this is not JSON'
-    return submissions.wrong_submission(WRONG[(notebook, kind[6:])])
+    return submissions.patched_submission(WRONG[(notebook, kind[6:])])
 
 
 def _do_work(learner: Learner, plan: Plan, blank: bool = False) -> None:

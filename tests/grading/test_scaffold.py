@@ -45,9 +45,13 @@ assert not [c for c in Validator(invert=True).validate(str(rel)).get("passed", [
 (wa,) = [w for w in submissions.wrong_answers() if w.notebook == "25-scaffold-check.ipynb"]
 work = root / "work" / "month-07"
 work.mkdir(parents=True)
-nbformat.write(submissions.wrong_submission(wa), work / "25-scaffold-check.ipynb")
+nbformat.write(submissions.patched_submission(wa), work / "25-scaffold-check.ipynb")
 results = {r.grade_id: r.passed for r in check.check_notebook(work / "25-scaffold-check.ipynb").results}
 assert results == {"test-total": False}, results
+(ra,) = [r for r in submissions.right_answers() if r.notebook == "25-scaffold-check.ipynb"]
+nbformat.write(submissions.patched_submission(ra), work / "25-scaffold-check.ipynb")
+results = {r.grade_id: r.passed for r in check.check_notebook(work / "25-scaffold-check.ipynb").results}
+assert results == {"test-total": True}, results
 print("SCAFFOLD-OK")
 '''
 
@@ -73,6 +77,7 @@ def test_new_week_is_four_places_and_runs(tmp_path):
                   "src/mastery/weeks/w25_scaffold_check/__init__.py",
                   "tests/weeks/w25_scaffold_check/test_core.py",
                   "tests/weeks/w25_scaffold_check/wrong_answers/skips_first_item.patch",
+                  "tests/weeks/w25_scaffold_check/right_answers/loop.patch",
                   "exercises/month-07/25-scaffold-check.ipynb"):
         assert (root / place).is_file(), f"new-week did not write {place}"
 

@@ -10,7 +10,8 @@ A week is four hand-edited places, all named after the notebook stem ``NN-slug``
    generated from it;
 3. the week package ``src/mastery/weeks/wNN_slug/`` (``__init__`` declares ``WEEK``, which puts
    the week in :data:`mastery.weeks.WEEKS`; a plumbing module);
-4. the tests ``tests/weeks/wNN_slug/`` (a plumbing test and ``wrong_answers/`` with one patch).
+4. the tests ``tests/weeks/wNN_slug/`` (a plumbing test, ``wrong_answers/`` and ``right_answers/``
+   with one patch each).
 
 Everything runs as written: the suite picks the week up at once (its lesson through nbval, its
 exercise through the nbgrader checks, its patch through the autograde pipeline, which asks for
@@ -91,6 +92,16 @@ def create(stem: str, title: str, root: Path | None = None, module: str = "core"
 
     tests = where["tests"]
     (tests / "wrong_answers").mkdir(parents=True)
+    (tests / "right_answers").mkdir()
+    (tests / "right_answers" / "loop.patch").write_text(
+        "# Right answer: a loop instead of sum(); the grader must not mind how it is written.\n"
+        "# cell: total\n"
+        "@@\n"
+        "-    return sum(items)\n"
+        "+    result = 0\n"
+        "+    for item in items:\n"
+        "+        result += item\n"
+        "+    return result\n")
     (tests / f"test_{module}.py").write_text(
         f'"""The plumbing of week {number}."""\n\n'
         "from __future__ import annotations\n\n"

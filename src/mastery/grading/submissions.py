@@ -13,6 +13,10 @@ against the reference solution cell it changes::
     -    s["ChargePayment"].update(Next="CreateShipment", Retry=retry, Catch=undo_from("ReleaseInventory"))
     +    s["ChargePayment"].update(Next="CreateShipment", Retry=retry)
 
+Right answers written differently (``right_answers/<name>.patch``, header ``# Right answer:``
+and ``# cell:``, no ``loses``) are patches of the same form that must keep full marks: they keep
+the grader from marking down a correct answer that is not the reference's.
+
 ``cell`` is the solution cell it changes (all other solution cells get the reference
 answer); ``loses`` lists the test cells that must score 0 for it. A hunk (``@@``) is context
 lines (`` ``), removed lines (``-``) and added lines (``+``); the context and removed lines
@@ -34,7 +38,7 @@ from mastery import paths
 from mastery.errors import MasteryError
 
 _MARKERS = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.M)
-_HEADER = re.compile(r"#\s*(Wrong answer|cell|loses):\s*(.*)")
+_HEADER = re.compile(r"#\s*(Wrong answer|Right answer|cell|loses):\s*(.*)")
 
 
 class PatchError(MasteryError):
@@ -42,7 +46,7 @@ class PatchError(MasteryError):
 
 
 @dataclass(frozen=True)
-class WrongAnswer:
+class AnswerPatch:
     month: str
     notebook: str  # file name, e.g. 02-saga-step-functions.ipynb
     name: str
@@ -114,7 +118,7 @@ def make_patch(reference: str, wrong: str, context: int = 1) -> str:
     raise PatchError("no unambiguous patch found; keep this wrong answer as a whole cell")
 
 
-def parse_wrong_answer(path: Path) -> WrongAnswer:
+def parse_answer(path: Path) -> AnswerPatch:
     from mastery.weeks import WEEKS
 
     text = path.read_text()
@@ -130,27 +134,35 @@ def parse_wrong_answer(path: Path) -> WrongAnswer:
     # comments, so feedback on the submitted cell says which wrong answer it is)
     first = next((i for i, line in enumerate(lines) if line.startswith("@@")), None)
     body = lines[first:] if first is not None else lines
-    missing = {"Wrong answer", "cell", "loses"} - head.keys()
+    kind = "Right answer" if path.parent.name == "right_answers" else "Wrong answer"
+    missing = {kind, "cell"} | ({"loses"} if kind == "Wrong answer" else set())
+    missing -= head.keys()
     if missing:
         raise ValueError(f"{path}: header lacks {', '.join(sorted(missing))}")
     week = next((w for w in WEEKS if w.package == path.parent.parent.name), None)
     if week is None:
         raise ValueError(f"{path}: not under tests/weeks/<week package>/wrong_answers/")
-    return WrongAnswer(
+    return AnswerPatch(
         month=week.month,
         notebook=week.notebook,
         name=path.stem,
         cell=head["cell"],
-        loses=tuple(x.strip() for x in head["loses"].split(",") if x.strip()),
-        why=head["Wrong answer"],
+        loses=tuple(x.strip() for x in head.get("loses", "").split(",") if x.strip()),
+        why=head[kind],
         body="\n".join(body),
         path=path,
     )
 
 
-def wrong_answers(root: Path | None = None) -> list[WrongAnswer]:
+def wrong_answers(root: Path | None = None) -> list[AnswerPatch]:
     root = root or paths.course_root() / "tests" / "weeks"
-    return [parse_wrong_answer(p) for p in sorted(root.glob("w*/wrong_answers/*.patch"))]
+    return [parse_answer(p) for p in sorted(root.glob("w*/wrong_answers/*.patch"))]
+
+
+def right_answers(root: Path | None = None) -> list[AnswerPatch]:
+    """Correct answers written differently from the reference: each must get full marks."""
+    root = root or paths.course_root() / "tests" / "weeks"
+    return [parse_answer(p) for p in sorted(root.glob("w*/right_answers/*.patch"))]
 
 
 def reference_answers(solution_nb) -> dict[str, str]:
@@ -179,7 +191,7 @@ def reference_submission(month: str, notebook: str):
     return fill(rel, reference_answers(sol))
 
 
-def wrong_submission(wa: WrongAnswer):
+def patched_submission(wa: AnswerPatch):
     sol = nbformat.read(paths.solutions_dir() / wa.month / wa.notebook, as_version=4)
     rel = nbformat.read(paths.exercises_dir() / wa.month / wa.notebook, as_version=4)
     answers = reference_answers(sol)
