@@ -41,7 +41,9 @@ class Fact:
     """One quota or price: ``value`` in ``unit``, read from ``source`` on ``checked``.
 
     ``mention``: regexes that together recognise a paragraph talking about this quantity;
-    ``says``: a regex for the value as prose writes it (both optional)."""
+    ``unless``: a regex that marks a paragraph about a neighbouring quantity instead (provisioned
+    concurrency's own GB-second price, Express's own request price);
+    ``says``: a regex for the value as prose writes it (all optional)."""
 
     name: str
     value: float | int | str
@@ -51,6 +53,7 @@ class Fact:
     note: str = ""
     mention: tuple[str, ...] = ()
     says: str = ""
+    unless: str = ""
 
 
 _ROWS = [
@@ -61,21 +64,22 @@ _ROWS = [
                   r"|quota of (?:registered )?state machines",),
          says=r"100,000|100 000|100000"),
     Fact("sfn_express_memory_chunk_mb", 64, "MB: Express workflow memory is billed in 64 MB chunks",
-         SFN_PRICING, mention=(r"\bExpress\b", r"(?i)Step Functions|workflow", r"(?i)\bmemory|\bMB\b"),
+         SFN_PRICING, mention=(r"\bExpress\b", r"(?i)Step Functions|workflow", r"(?i)\bmemory|\bMB\b",
+                  r"(?i)\bbill|\bcharge|\bround"),
          says=r"\b64 ?MB"),
     Fact("sfn_express_duration_step_ms", 100, "ms: Express workflow duration is rounded up to 100 ms",
          SFN_PRICING),
     # ---- Lambda (us-east-1, first tier)
     Fact("lambda_x86_gb_second_usd", 0.0000166667, "USD per GB-second, x86_64", LAMBDA_PRICING,
          mention=(r"(?i)per GB-s(?:econd)?\b", r"\$0\.0000|0\.0000\d+ ?USD", r"(?i)x86"),
-         says=r"0\.0000166667"),
+         says=r"0\.0000166667", unless=r"(?i)provisioned"),
     Fact("lambda_arm_gb_second_usd", 0.0000133334, "USD per GB-second, arm64 (Graviton)", LAMBDA_PRICING,
          mention=(r"(?i)per GB-s(?:econd)?\b", r"\$0\.0000|0\.0000\d+ ?USD", r"(?i)arm64|graviton"),
-         says=r"0\.0000133334"),
+         says=r"0\.0000133334", unless=r"(?i)provisioned"),
     Fact("lambda_request_usd_per_million", 0.20, "USD per 1 million requests (x86_64 and arm64)",
          LAMBDA_PRICING,
          mention=(r"(?i)per GB-s(?:econd)?\b", r"(?i)requests?\b[^\n]*per (?:1M|million|1 million)"),
-         says=r"0\.20"),
+         says=r"0\.20", unless=r"(?i)\bExpress\b|Step Functions"),
     Fact("lambda_default_concurrency", 1_000,
          "concurrent executions per account and Region (default quota)", LAMBDA_QUOTAS),
     Fact("lambda_max_timeout_s", 900, "seconds: the longest function timeout", LAMBDA_QUOTAS),
