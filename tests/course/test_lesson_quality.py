@@ -180,7 +180,8 @@ def test_one_focus_version_per_data_set():
 
 _ALLOCATES = re.compile(r"\b(showback|chargeback|allocat\w*)\b", re.I)
 _COST_COLUMN = re.compile(r"\b(BilledCost|EffectiveCost)\b")
-_BASIS = re.compile(r"(?:Allocation basis:?\**:?|[Tt]his lesson allocates on)\s*`?(BilledCost|EffectiveCost)`?")
+_BASIS = re.compile(r"(?:Allocation basis:?\**:?|[Tt]his lesson allocates on)"
+                    r"\s*`?(BilledCost|EffectiveCost)`?")
 
 
 @pytest.mark.parametrize("nb_path", LESSONS, ids=_id)

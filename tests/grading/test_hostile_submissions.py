@@ -168,6 +168,22 @@ print('KPID', os.getpid())
 """
 
 
+# Tricks that change what the tests see (issue 19). Each is added to an answer that would lose
+# points without it; with it, every test scores 0 and says why (TamperingDetected).
+TAMPER = {
+    "hh-rebinds-expect": ("rebinds `expect` and patches mastery.expect.expect to no-ops",
+                          "expect = lambda *a, **k: None\nimport mastery.expect as _e\n"
+                          "_e.expect = lambda *a, **k: None"),
+    "hh-patches-helper": ("replaces the week's read-back helper eventstore.from_item",
+                          "eventstore.from_item = lambda item: {'aggregateId': '', 'version': 0, "
+                          "'type': 'ItemRegistered', 'data': {}}"),
+    "hh-patches-time": ("monkeypatches time.time and random.random",
+                        "import time, random\ntime.time = lambda: 0.0\nrandom.random = lambda: 0.5"),
+    "hh-patches-client": ("replaces a boto3 client method the tests use (ddb.query)",
+                          "_real_query = ddb.query\nddb.query = lambda **kw: _real_query(**kw)"),
+}
+
+
 @dataclass
 class Case:
     learner: str
@@ -230,6 +246,10 @@ def build_cases(c: cohort.Cohort, canary: Path, main_port: int) -> dict[str, tup
     if sandbox.landlock_abi() >= 6:
         add(Case("hh-kills", "kills the grading worker and its emulator", "graded", "full"),
             prepend(ref(), "append", KILLS))
+    for learner, (what, trick) in TAMPER.items():
+        # a wrong answer (snapshots never written) plus the trick: it must gain nothing
+        add(Case(learner, what + ", on top of a wrong answer", "graded", "zero"),
+            prepend(ref(), "projection", trick))
     add(Case("mm-blank", "the untouched release", "graded", "zero"), submissions.blank_submission(MONTH, NB))
     add(Case("zz-good", "reference answers, graded last", "graded", "full"), ref())
     return out
@@ -376,3 +396,16 @@ def test_feedback_and_report_survive_the_bad_submissions(graded):
     done, problems = c.feedback(MONTH)
     assert {"aa-good", "zz-good", "hh-loop", "hh-exit"} <= set(done)
     assert set(problems) <= {"hh-not-json", "hh-empty", "mallory"}, problems
+
+
+def test_tricks_that_change_what_the_tests_see_gain_nothing_and_are_reported(graded):
+    """Issue 19: rebinding `expect`, patching the course's modules, the standard library or a boto3
+    client makes every test cell fail with TamperingDetected naming what was changed."""
+    c, *_ = graded
+    for learner in TAMPER:
+        out = outputs(c.root / "autograded" / learner / MONTH)
+        assert "TamperingDetected" in out and "scores 0" in out, f"{learner}: {out[:2000]}"
+        assert sum(x.score for x in c.score(MONTH, learner).values()) == 0, learner
+    named = outputs(c.root / "autograded" / "hh-patches-helper" / MONTH)
+    assert "from_item" in named
+    assert "ddb.query" in outputs(c.root / "autograded" / "hh-patches-client" / MONTH)

@@ -27,6 +27,8 @@ class GuardedExecute(Execute):
                                "always kept)").tag(config=True)
     notebook_timeout = Integer(0, help="Seconds one notebook may run in all; 0 means "
                                "max(600, 5 x the per-cell timeout)").tag(config=True)
+    integrity = Bool(True, help="Guard every test cell against tampering and run the week's "
+                     "trusted checks (mastery.grading.integrity)").tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
         resources = resources if resources is not None else {}
@@ -36,6 +38,13 @@ class GuardedExecute(Execute):
         self._out_chars: dict[int, int] = {}
         self._budget = self.notebook_timeout or max(600, 5 * (self.timeout or 120))
         self._t0 = time.monotonic()
+        self._guard, self._trusted, self._ctx = None, {}, None
+        if self.integrity:
+            from mastery.grading import integrity
+
+            stem = str(resources.get("unique_key") or "")
+            self._guard = integrity.prelude(integrity.setup_bindings(nb))
+            self._trusted = integrity.trusted_checks(stem)
         become_subreaper()
         before = children()
         work = Path(tempfile.mkdtemp(prefix="mastery-run-"))
@@ -47,6 +56,10 @@ class GuardedExecute(Execute):
         learner = saved_learner or learner_from_path(source)
         if learner:
             os.environ["MASTERY_LEARNER"] = learner
+        if self._trusted:
+            from mastery.grading.integrity import Context
+
+            self._ctx = Context(str(resources.get("unique_key") or ""), learner)
         try:
             run = work / "run"
             shutil.copytree(source, run, ignore=shutil.ignore_patterns("*.ipynb", ".*"))
@@ -113,7 +126,24 @@ class GuardedExecute(Execute):
         from nbclient.exceptions import DeadKernelError
 
         try:
-            return super().preprocess_cell(cell, resources, index)
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            is_test = cell.metadata.get("nbgrader", {}).get("grade") and self._guard
+            if is_test:
+                guard = _guard_cell(self._guard)
+                super().preprocess_cell(guard, resources, index)
+                self.nb.cells[index] = cell  # nbclient put the guard in the test cell's place
+                failed = [o for o in guard.get("outputs", []) if o.get("output_type") == "error"]
+                if failed:  # tampering found: the test is not run and scores 0, saying why
+                    cell.outputs = failed
+                    return cell, resources
+            cell, resources = super().preprocess_cell(cell, resources, index)
+            if grade_id in self._trusted and self._ctx is not None:
+                from mastery.grading.integrity import run_trusted
+
+                problem = run_trusted(self._trusted[grade_id], self._ctx)
+                if problem:
+                    cell.outputs = list(cell.get("outputs", [])) + [_error("TrustedCheckFailed", problem)]
+            return cell, resources
         except DeadKernelError:
             self._stopped = ("the kernel stopped in an earlier cell (exit(), os._exit(), a crash, or "
                              "running out of memory), so this cell was not run")
@@ -122,6 +152,12 @@ class GuardedExecute(Execute):
                 "a crash, or running out of memory); the cells after it were not run")]
             self.log.error("kernel died in cell %d", index)
             return cell, resources
+
+
+def _guard_cell(source: str):
+    from nbformat.v4 import new_code_cell
+
+    return new_code_cell(source)
 
 
 def _stream(text: str):
