@@ -1,0 +1,61 @@
+"""Grades the learner's code cannot fake (mastery.grading.integrity): fingerprints agree across
+processes; a trick the kernel-side guard cannot see (replacing a builtin) still loses the points,
+because the week's trusted check runs in the grading process; the reference keeps full marks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from mastery import paths
+from mastery.grading import cohort, integrity, submissions
+
+MONTH, NB = "month-03", "10-finops-governance.ipynb"
+
+
+def test_fingerprints_are_the_same_in_another_process():
+    other = subprocess.run([sys.executable, "-c", "import json; from mastery.grading import integrity; "
+                            "print(json.dumps(integrity.fingerprints()))"],
+                           capture_output=True, text=True, check=True, timeout=120)
+    assert json.loads(other.stdout) == integrity.fingerprints()
+    assert "expect" in integrity.fingerprints()["mastery.expect"]
+
+
+def test_setup_bindings_are_what_the_locked_cells_import():
+    sol = nbformat.read(paths.solutions_dir() / MONTH / NB, as_version=4)
+    bound = integrity.setup_bindings(sol)
+    assert bound["expect"] == ("mastery.expect", "expect")
+    assert bound["governance"] == ("mastery.weeks.w10_finops_governance", "governance")
+
+
+def _cell(nb, grade_id):
+    return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("local_aws")
+def test_trusted_checks_catch_what_the_kernel_cannot_see(tmp_path):
+    course = cohort.Course(tmp_path / "course")
+    course.add_assignment(MONTH)
+    good = submissions.reference_submission(MONTH, NB)
+    # no budgets at all, and len() made to say 3: the kernel-side alert test then passes on nothing
+    bad = submissions.reference_submission(MONTH, NB)
+    c = _cell(bad, "team-budgets")
+    c.source += ("\n\ndef create_team_budgets(budgets, team_budgets, email):\n    return []\n\n"
+                 "import builtins\n_len = builtins.len\n"
+                 "builtins.len = lambda x: 3 if isinstance(x, dict) and not x else _len(x)\n")
+    scores = {}
+    for student, nb in (("good", good), ("bad", bad)):
+        course.submit(student, MONTH, {NB: nb})
+        assert course.autograde(MONTH, student)["success"]
+        scores[student] = course.score(MONTH, student)[NB[:-6]].cells
+    for gid in integrity.trusted_checks(NB[:-6]):
+        assert scores["good"][gid][0] == scores["good"][gid][1], f"the reference lost {gid}"
+    assert scores["bad"]["test-budget-alerts"][0] == 0
+    out = nbformat.read(course.root / "autograded" / "bad" / MONTH / NB, as_version=4)
+    text = json.dumps(_cell(out, "test-budget-alerts").outputs)
+    assert "TrustedCheckFailed" in text and "not one budget per team" in text
