@@ -179,3 +179,11 @@ def test_fixture_manifest_lists_every_file(tmp_path):
     for p in written[:-1]:
         assert p.name in manifest
         T.load(p)  # every file parses
+
+
+def test_every_plant_has_a_function_and_one_place_in_the_draw_order():
+    assert tuple(T.PLANT_FUNCTIONS) == T.PLANTS
+    placed = [step for step in T._DRAW_ORDER if isinstance(step, str)]
+    assert sorted(placed) == sorted(T.PLANTS), "a plant draws from the seed at one place in _DRAW_ORDER"
+    for fn in T.PLANT_FUNCTIONS.values():
+        assert fn.__doc__ and fn.__doc__.startswith("SLS00"), f"{fn.__name__}: say which rule it plants"

@@ -1,7 +1,8 @@
 """Plumbing for linting serverless CloudFormation/SAM templates: a YAML loader that keeps line
 numbers and understands the short-form intrinsic tags (``!Ref``, ``!GetAtt``, ``!Sub``, ...),
 views of a template that every rule needs (functions, IAM statements, triggers, inline code),
-the finding record, and a seeded generator of clean and planted templates.
+the finding record, and a seeded generator of clean and planted templates: the clean template
+``base_template.yaml`` beside this module, and one function per anti-pattern (:data:`PLANT_FUNCTIONS`).
 
 The learner writes the rules; this module only reads templates and makes fixtures. The rule
 catalogue (ids used everywhere in the course; the lesson cites a source for each):
@@ -382,16 +383,6 @@ def findings_table(findings) -> list[tuple[str, str, int]]:
 
 # --------------------------------------------------------------------------- fixtures
 
-PLANTS = (
-    "sync-invoke",
-    "queue-without-dlq",
-    "async-without-on-failure",
-    "wildcard-iam",
-    "unbounded-concurrency",
-    "per-request-infra",
-    "missing-timeout",
-    "api-timeout-too-long",
-)
 _PREFIXES = (
     "Orders",
     "Billing",
@@ -406,6 +397,7 @@ _PREFIXES = (
     "Reviews",
     "Accounts",
 )
+_BASE = Path(__file__).with_name("base_template.yaml")  # the clean template; "Acme" is the prefix
 
 
 class _Tag:
@@ -417,6 +409,16 @@ class _Literal(str):
     pass
 
 
+class _Draw:
+    """A value the seed picks, written ``!choice [a, b, ...]`` or ``!randint [low, high]``."""
+
+    def __init__(self, how: str, args: list):
+        self.how, self.args = how, args
+
+    def __call__(self, rng: random.Random):
+        return rng.choice(self.args) if self.how == "choice" else rng.randint(*self.args)
+
+
 class _Dumper(yaml.SafeDumper):  # pure Python: the same bytes with or without libyaml
     pass
 
@@ -425,8 +427,29 @@ _Dumper.add_representer(_Tag, lambda d, v: d.represent_scalar(v.tag, v.value))
 _Dumper.add_representer(_Literal, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", v, style="|"))
 
 
-def _ref(x):
-    return _Tag("!Ref", x)
+class _BaseLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """Reads the base template into what :class:`_Dumper` writes back: short-form tags as
+    :class:`_Tag`, ``|`` blocks as :class:`_Literal`, and the seeded values as :class:`_Draw`."""
+
+
+def _base_str(loader, node):
+    value = loader.construct_scalar(node)
+    return _Literal(value) if node.style == "|" else value
+
+
+def _base_tag(loader, node):
+    return _Tag(node.tag, loader.construct_scalar(node))
+
+
+def _base_draw(loader, node):
+    return _Draw(node.tag[1:], loader.construct_sequence(node))
+
+
+_BaseLoader.add_constructor("tag:yaml.org,2002:str", _base_str)
+for _name in ("!Ref", "!GetAtt", "!Sub"):
+    _BaseLoader.add_constructor(_name, _base_tag)
+for _name in ("!choice", "!randint"):
+    _BaseLoader.add_constructor(_name, _base_draw)
 
 
 def _att(x):
@@ -435,6 +458,16 @@ def _att(x):
 
 def _sub(x):
     return _Tag("!Sub", x)
+
+
+def _pruned(value):
+    """``value`` without the keys set to None: setting a key to None leaves it out of the written
+    template but keeps its place, so that a later step can still fill it in."""
+    if isinstance(value, dict):
+        return {k: _pruned(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_pruned(v) for v in value]
+    return value
 
 
 @dataclass
@@ -451,6 +484,256 @@ class Fixture:
         return not self.planted
 
 
+class _Draft:
+    """A template being made: the base template named after the seeded prefix, the seeded random
+    generator, and the findings the plants expect as ``(rule, logical id, path from the resource)``.
+    Resources are named without the prefix (``"Queue"``)."""
+
+    def __init__(self, seed: int):
+        self.seed, self.rng = seed, random.Random(seed)
+        self.prefix = self.rng.choice(_PREFIXES)
+        self.use_globals = self.rng.random() < 0.5
+        text = _BASE.read_text().replace("Acme", self.prefix).replace("acme", self.prefix.lower())
+        self.doc = yaml.load(text.replace("SEED", str(seed)), Loader=_BaseLoader)
+        if not self.use_globals:
+            self.doc["Globals"] = None
+        self.expected: list[tuple[str, str, tuple]] = []
+
+    def id(self, name: str) -> str:
+        return self.prefix + name
+
+    def props(self, name: str) -> dict:
+        return self.doc["Resources"][self.id(name)]["Properties"]
+
+    def has(self, name: str) -> bool:
+        return self.doc["Resources"][self.id(name)] is not None
+
+    def drop(self, *names: str) -> None:
+        for name in names:
+            self.doc["Resources"][self.id(name)] = None
+
+    def expect(self, rule: str, name: str, *path) -> None:
+        self.expected.append((rule, self.id(name), path))
+
+    def draw(self, name: str, *path):
+        """Draw the seeded value at ``path`` inside resource ``name``'s Properties, if a plant or an
+        earlier draw has not set or removed it. A SAM function's ``Timeout`` is removed instead
+        when the template has ``Globals`` (SAM applies them to ``AWS::Serverless::Function`` only)."""
+        node = self.doc["Resources"][self.id(name)]
+        for key in ("Properties", *path[:-1]):
+            node = node.get(key) if node is not None else None
+        if node is None or not isinstance(node.get(path[-1]), _Draw):
+            return None
+        sam = self.doc["Resources"][self.id(name)]["Type"] == "AWS::Serverless::Function"
+        if path[-1] == "Timeout" and sam and self.use_globals:
+            node[path[-1]] = None
+        else:
+            node[path[-1]] = node[path[-1]](self.rng)
+        return node[path[-1]]
+
+    def fixture(self, planted: tuple[str, ...]) -> Fixture:
+        """Shuffle the resources, draw the Globals timeout, write the YAML and find the expected lines."""
+        doc = _pruned(self.doc)
+        order = list(doc["Resources"])
+        self.rng.shuffle(order)
+        doc["Resources"] = {k: doc["Resources"][k] for k in order}
+        if self.use_globals:
+            doc["Globals"]["Function"]["Timeout"] = doc["Globals"]["Function"]["Timeout"](self.rng)
+        text = yaml.dump(doc, Dumper=_Dumper, sort_keys=False, default_flow_style=False, width=110)
+        text = re.sub(r"(!\w+) '([A-Za-z0-9_.:/${}*-]+)'$", r"\1 \2", text, flags=re.M)  # !Ref X, unquoted
+        t = load(text)
+        findings = sorted((rule, rid, t.line_of(rid, *path)) for rule, rid, path in self.expected)
+        return Fixture(text, planted, findings)
+
+
+# Each plant breaks one thing in the base template and records the findings the linter must report.
+
+
+def _plant_sync_invoke(d: _Draft) -> None:
+    """SLS001: the API function invokes the worker synchronously (``InvocationType`` left to
+    boto3's default or written ``"RequestResponse"``): it waits, and pays, for the worker, and
+    fails when the worker does."""
+    code = d.props("ApiFunction")["InlineCode"]
+    extra = d.rng.choice(["", ', InvocationType="RequestResponse"'])
+    d.props("ApiFunction")["InlineCode"] = _Literal(code.replace(', InvocationType="Event"', extra))
+    d.expect("SLS001", "ApiFunction", "Properties", "InlineCode")
+
+
+def _plant_queue_without_dlq(d: _Draft) -> None:
+    """SLS002: the work queue has no ``RedrivePolicy``, so a message that always fails comes back
+    until it expires. The service's dead-letter queue goes too; the failure queue of the
+    subscriber (not itself a finding) redrives to a shared one instead."""
+    d.props("Queue")["RedrivePolicy"] = None
+    d.drop("DeadLetterQueue")
+    if d.has("FailureQueue"):
+        shared = _sub("arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:shared-dlq")
+        d.props("FailureQueue")["RedrivePolicy"]["deadLetterTargetArn"] = shared
+    d.expect("SLS002", "Queue")
+
+
+def _plant_async_without_on_failure(d: _Draft) -> None:
+    """SLS003: the SNS/EventBridge subscriber, invoked asynchronously, has no failure
+    destination: an event that fails its retries is dropped without a trace."""
+    d.drop("FailureQueue", "NotifyInvokeConfig")
+    d.props("NotifyFunction")["EventInvokeConfig"] = d.props("NotifyFunction")["DeadLetterQueue"] = None
+    d.expect("SLS003", "NotifyFunction", "Properties", "Events", "Notify")
+
+
+def _plant_wildcard_iam(d: _Draft) -> None:
+    """SLS004: the API function gets one more statement on the table with a wildcard action
+    (``dynamodb:*`` or ``*``, which also grant ``dynamodb:CreateTable``: SLS006), a ``*``
+    resource, or both."""
+    statements = d.props("ApiFunction")["Policies"][1]["Statement"]
+    path = ("Properties", "Policies", 1, "Statement", len(statements))
+    variant = d.rng.choice(["action", "resource", "both"])
+    st = {
+        "Effect": "Allow",
+        "Action": ["dynamodb:GetItem", "dynamodb:PutItem"],
+        "Resource": _att(d.id("Table") + ".Arn"),
+    }
+    if variant in ("action", "both"):
+        st["Action"] = d.rng.choice(["dynamodb:*", "*"])
+        d.expect("SLS004", "ApiFunction", *path, "Action")
+        d.expect("SLS006", "ApiFunction", *path, "Action")
+    if variant in ("resource", "both"):
+        st["Resource"] = "*"
+        d.expect("SLS004", "ApiFunction", *path, "Resource")
+    statements.append(st)
+
+
+def _plant_unbounded_concurrency(d: _Draft) -> None:
+    """SLS005: one function with a spiky trigger (the API function, the SQS worker or the Kinesis
+    consumer) has no reserved concurrency (nor, for the worker, a ``MaximumConcurrency``): a
+    burst takes the account's whole concurrency and what is behind it."""
+    name = d.rng.choice(["ApiFunction", "WorkerFunction", "StreamFunction"])
+    d.props(name)["ReservedConcurrentExecutions"] = None
+    if name == "WorkerFunction":
+        d.props(name)["Events"]["Jobs"]["Properties"]["ScalingConfig"] = None
+    d.expect("SLS005", name)
+
+
+def _plant_per_request_infra(d: _Draft) -> None:
+    """SLS006: the API function may create infrastructure at run time (a state machine, a table or
+    a stack per request), the seed's state-machine-per-order mistake: quotas turn load into an
+    outage, and nothing deletes what it made."""
+    action, arn = d.rng.choice(
+        [
+            ("states:CreateStateMachine", "states:${AWS::Region}:${AWS::AccountId}:stateMachine:order-*"),
+            ("dynamodb:CreateTable", "dynamodb:${AWS::Region}:${AWS::AccountId}:table/tenant-*"),
+            ("cloudformation:CreateStack", "cloudformation:${AWS::Region}:${AWS::AccountId}:stack/job-*/*"),
+        ]
+    )
+    policies = d.props("ApiFunction")["Policies"]
+    d.expect("SLS006", "ApiFunction", "Properties", "Policies", len(policies), "Statement", 0, "Action")
+    policies.append(
+        {"Statement": [{"Effect": "Allow", "Action": [action], "Resource": _sub("arn:aws:" + arn)}]}
+    )
+
+
+def _plant_missing_timeout(d: _Draft) -> None:
+    """SLS007: one function has no timeout at all (the Kinesis consumer, or, without Globals, the
+    worker or the subscriber), so it runs with Lambda's 3-second default whatever it does."""
+    names = ["StreamFunction"] if d.use_globals else ["StreamFunction", "WorkerFunction", "NotifyFunction"]
+    name = d.rng.choice(names)
+    d.props(name)["Timeout"] = None
+    d.expect("SLS007", name)
+
+
+def _plant_api_timeout_too_long(d: _Draft) -> None:
+    """SLS007: the API function may run longer than API Gateway waits for it (29 s for REST, 30 s
+    for HTTP APIs): the client gets a 504 while the function carries on."""
+    limit = API_TIMEOUT_LIMITS[d.props("ApiFunction")["Events"]["Submit"]["Type"]]
+    d.props("ApiFunction")["Timeout"] = d.rng.choice([limit + 1, 60, 900])
+    d.expect("SLS007", "ApiFunction", "Properties", "Timeout")
+
+
+PLANT_FUNCTIONS = {
+    "sync-invoke": _plant_sync_invoke,
+    "queue-without-dlq": _plant_queue_without_dlq,
+    "async-without-on-failure": _plant_async_without_on_failure,
+    "wildcard-iam": _plant_wildcard_iam,
+    "unbounded-concurrency": _plant_unbounded_concurrency,
+    "per-request-infra": _plant_per_request_infra,
+    "missing-timeout": _plant_missing_timeout,
+    "api-timeout-too-long": _plant_api_timeout_too_long,
+}
+PLANTS = tuple(PLANT_FUNCTIONS)
+
+# Seeded variants of the clean template that are more than one value.
+
+
+def _client_name(d: _Draft) -> None:
+    """The API function's name for its Lambda client."""
+    client = d.rng.choice(["lam", "lambda_client", "awslambda"])
+    code = d.props("ApiFunction")["InlineCode"]
+    d.props("ApiFunction")["InlineCode"] = _Literal(re.sub(r"\blam\b", client, code))
+
+
+def _worker_bound(d: _Draft) -> None:
+    """The worker is bounded by reserved concurrency or by its SQS trigger's MaximumConcurrency."""
+    props = d.props("WorkerFunction")
+    if not isinstance(props["ReservedConcurrentExecutions"], _Draw):
+        return  # unbounded-concurrency planted here
+    if d.rng.random() < 0.5:
+        d.draw("WorkerFunction", "ReservedConcurrentExecutions")
+        props["Events"]["Jobs"]["Properties"]["ScalingConfig"] = None
+    else:
+        props["ReservedConcurrentExecutions"] = None
+        d.draw("WorkerFunction", "Events", "Jobs", "Properties", "ScalingConfig", "MaximumConcurrency")
+
+
+def _notify_trigger(d: _Draft) -> None:
+    """The subscriber listens to the topic (SNS) or to an EventBridge pattern."""
+    if d.draw("NotifyFunction", "Events", "Notify", "Type") == "EventBridgeRule":
+        pattern = {"source": [f"{d.prefix.lower()}.service"]}
+        d.props("NotifyFunction")["Events"]["Notify"]["Properties"] = {"Pattern": pattern}
+
+
+def _failure_destination(d: _Draft) -> None:
+    """The subscriber's failures go to the failure queue through one of three equivalent settings."""
+    if not d.has("FailureQueue"):
+        return  # async-without-on-failure planted
+    how = d.rng.choice(["property", "resource", "dlq"])
+    if how != "property":
+        d.props("NotifyFunction")["EventInvokeConfig"] = None
+    if how != "dlq":
+        d.props("NotifyFunction")["DeadLetterQueue"] = None
+    if how != "resource":
+        d.drop("NotifyInvokeConfig")
+
+
+# Everything that draws from the seed, in the order it draws: a path (resource, then keys inside its
+# Properties) draws the base template's !choice/!randint there if nothing set or removed it before;
+# a plant name runs that plant if it is planted; a function draws a variant. After these,
+# _Draft.fixture draws the resource order and the Globals timeout. Every generated template,
+# the committed fixtures included, depends on this order: changing it means `mastery data templates`.
+_DRAW_ORDER = (
+    "queue-without-dlq",  # draws nothing, only removes: first, so that what it removes is not drawn
+    "async-without-on-failure",  # likewise
+    ("Queue", "VisibilityTimeout"),
+    ("Queue", "RedrivePolicy", "maxReceiveCount"),
+    _client_name,
+    "sync-invoke",
+    ("ApiFunction", "MemorySize"),
+    ("ApiFunction", "Events", "Submit", "Type"),
+    "api-timeout-too-long",
+    ("ApiFunction", "Timeout"),
+    "wildcard-iam",
+    "per-request-infra",
+    "unbounded-concurrency",
+    ("ApiFunction", "ReservedConcurrentExecutions"),
+    ("WorkerFunction", "Timeout"),
+    _worker_bound,
+    _notify_trigger,
+    ("NotifyFunction", "Timeout"),
+    _failure_destination,
+    ("Stream", "ShardCount"),
+    "missing-timeout",
+    ("StreamFunction", "Timeout"),
+    ("StreamFunction", "ReservedConcurrentExecutions"),
+)
+
+
 def make_template(seed: int, plant=()) -> Fixture:
     """A SAM template for one service, clean except for the anti-patterns in ``plant`` (names from
     :data:`PLANTS`). Names, values, layout and the clean variants (Globals or per-function
@@ -458,358 +741,16 @@ def make_template(seed: int, plant=()) -> Fixture:
     unknown = set(plant) - set(PLANTS)
     if unknown:
         raise ValueError(f"unknown plants {sorted(unknown)}; choose from {PLANTS}")
-    rng = random.Random(seed)
-    P = rng.choice(_PREFIXES)
-    n = {
-        k: P + k
-        for k in (
-            "Table",
-            "Queue",
-            "DeadLetterQueue",
-            "Topic",
-            "FailureQueue",
-            "Stream",
-            "ApiFunction",
-            "WorkerFunction",
-            "NotifyFunction",
-            "StreamFunction",
-            "StreamRole",
-            "StreamMapping",
-            "DeployRole",
-            "StateMachine",
-            "NotifyInvokeConfig",
-        )
-    }
-    use_globals = rng.random() < 0.5
-    expect: list[tuple[str, str, tuple]] = []  # (rule, resource or "", path from resource or root)
-    R: dict = {}
-
-    R[n["Table"]] = {
-        "Type": "AWS::DynamoDB::Table",
-        "Properties": {
-            "BillingMode": "PAY_PER_REQUEST",
-            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
-            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
-        },
-    }
-    queue = {"Type": "AWS::SQS::Queue", "Properties": {"VisibilityTimeout": rng.choice([180, 300, 360])}}
-    if "queue-without-dlq" in plant:
-        expect.append(("SLS002", n["Queue"], ()))
-    else:
-        queue["Properties"]["RedrivePolicy"] = {
-            "deadLetterTargetArn": _att(n["DeadLetterQueue"] + ".Arn"),
-            "maxReceiveCount": rng.choice([3, 5, 10]),
-        }
-        R[n["DeadLetterQueue"]] = {
-            "Type": "AWS::SQS::Queue",
-            "Properties": {"MessageRetentionPeriod": 1209600},
-        }
-    R[n["Queue"]] = queue
-    R[n["StateMachine"]] = {
-        "Type": "AWS::Serverless::StateMachine",
-        "Properties": {
-            "DefinitionUri": "statemachine/saga.asl.json",
-            "Policies": [{"DynamoDBCrudPolicy": {"TableName": _ref(n["Table"])}}],
-        },
-    }
-
-    def timeout(fid, props, limit=None):
-        if use_globals and fid != n["StreamFunction"]:
-            return
-        props["Timeout"] = rng.randint(5, limit or 60)
-
-    # --- the API function: calls the worker asynchronously, starts the saga, writes the table
-    client = rng.choice(["lam", "lambda_client", "awslambda"])
-    if "sync-invoke" in plant:
-        extra = rng.choice(["", ', InvocationType="RequestResponse"'])
-        expect.append(("SLS001", n["ApiFunction"], ("Properties", "InlineCode")))
-    else:
-        extra = ', InvocationType="Event"'
-    code = (
-        f'import json, os\nimport boto3\n\n{client} = boto3.client("lambda")\n\n\n'
-        f'def handler(event, context):\n    body = json.loads(event["body"])\n'
-        f'    {client}.invoke(FunctionName=os.environ["WORKER"], Payload=json.dumps(body){extra})\n'
-        f'    return {{"statusCode": 202, "body": json.dumps({{"accepted": True}})}}\n'
-    )
-    api_policies = [
-        {"DynamoDBCrudPolicy": {"TableName": _ref(n["Table"])}},
-        {
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Action": ["lambda:InvokeFunction"],
-                    "Resource": _att(n["WorkerFunction"] + ".Arn"),
-                },
-                {"Effect": "Allow", "Action": "states:StartExecution", "Resource": _ref(n["StateMachine"])},
-                {"Effect": "Deny", "Action": ["dynamodb:DeleteTable"], "Resource": "*"},
-            ]
-        },
-    ]
-    api_props = {
-        "Runtime": "python3.12",
-        "Handler": "index.handler",
-        "InlineCode": _Literal(code),
-        "MemorySize": rng.choice([256, 512, 1024]),
-    }
-    api_kind = rng.choice(["Api", "HttpApi"])
-    if "api-timeout-too-long" in plant:
-        api_props["Timeout"] = rng.choice([API_TIMEOUT_LIMITS[api_kind] + 1, 60, 900])
-        expect.append(("SLS007", n["ApiFunction"], ("Properties", "Timeout")))
-    else:
-        timeout(n["ApiFunction"], api_props, limit=29)
-    if "wildcard-iam" in plant:
-        variant = rng.choice(["action", "resource", "both"])
-        st = {
-            "Effect": "Allow",
-            "Action": ["dynamodb:GetItem", "dynamodb:PutItem"],
-            "Resource": _att(n["Table"] + ".Arn"),
-        }
-        if variant in ("action", "both"):
-            st["Action"] = rng.choice(["dynamodb:*", "*"])
-            expect.append(
-                ("SLS004", n["ApiFunction"], ("Properties", "Policies", 1, "Statement", 3, "Action"))
-            )
-            expect.append(
-                ("SLS006", n["ApiFunction"], ("Properties", "Policies", 1, "Statement", 3, "Action"))
-            )
-        if variant in ("resource", "both"):
-            st["Resource"] = "*"
-            expect.append(
-                ("SLS004", n["ApiFunction"], ("Properties", "Policies", 1, "Statement", 3, "Resource"))
-            )
-        api_policies[1]["Statement"].append(st)
-    if "per-request-infra" in plant:
-        action, arn = rng.choice(
-            [
-                (
-                    "states:CreateStateMachine",
-                    "arn:aws:states:${AWS::Region}:${AWS::AccountId}:stateMachine:order-*",
-                ),
-                ("dynamodb:CreateTable", "arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/tenant-*"),
-                (
-                    "cloudformation:CreateStack",
-                    "arn:aws:cloudformation:${AWS::Region}:${AWS::AccountId}:stack/job-*/*",
-                ),
-            ]
-        )
-        api_policies.append({"Statement": [{"Effect": "Allow", "Action": [action], "Resource": _sub(arn)}]})
-        expect.append(("SLS006", n["ApiFunction"], ("Properties", "Policies", 2, "Statement", 0, "Action")))
-    api_props["Policies"] = api_policies
-    api_props["Environment"] = {
-        "Variables": {"WORKER": _ref(n["WorkerFunction"]), "SAGA": _ref(n["StateMachine"])}
-    }
-    api_props["Events"] = {
-        "Submit": {"Type": api_kind, "Properties": {"Path": f"/{P.lower()}", "Method": "post"}}
-    }
-    unbounded = rng.choice(["api", "worker", "stream"]) if "unbounded-concurrency" in plant else None
-    if unbounded != "api":
-        api_props["ReservedConcurrentExecutions"] = rng.choice([50, 100, 200])
-    else:
-        expect.append(("SLS005", n["ApiFunction"], ()))
-    R[n["ApiFunction"]] = {"Type": "AWS::Serverless::Function", "Properties": api_props}
-
-    # --- the worker: drains the queue
-    worker_props = {
-        "Runtime": "python3.12",
-        "Handler": "worker.handler",
-        "CodeUri": "src/worker/",
-        "Policies": [
-            {"SQSPollerPolicy": {"QueueName": _att(n["Queue"] + ".QueueName")}},
-            {"DynamoDBCrudPolicy": {"TableName": _ref(n["Table"])}},
-        ],
-    }
-    timeout(n["WorkerFunction"], worker_props)
-    sqs_event = {"Queue": _att(n["Queue"] + ".Arn"), "BatchSize": 10}
-    if unbounded == "worker":
-        expect.append(("SLS005", n["WorkerFunction"], ()))
-    elif rng.random() < 0.5:
-        worker_props["ReservedConcurrentExecutions"] = rng.choice([5, 10, 20])
-    else:
-        sqs_event["ScalingConfig"] = {"MaximumConcurrency": rng.choice([2, 5, 10])}
-    worker_props["Events"] = {"Jobs": {"Type": "SQS", "Properties": sqs_event}}
-    R[n["WorkerFunction"]] = {"Type": "AWS::Serverless::Function", "Properties": worker_props}
-
-    # --- the notifier: an SNS subscriber, invoked asynchronously
-    R[n["Topic"]] = {"Type": "AWS::SNS::Topic"}
-    notify_props = {
-        "Runtime": "python3.12",
-        "Handler": "notify.handler",
-        "CodeUri": "src/notify/",
-        "Events": {
-            "Notify": {
-                "Type": rng.choice(["SNS", "EventBridgeRule"]),
-                "Properties": {"Topic": _ref(n["Topic"])},
-            }
-        },
-    }
-    if notify_props["Events"]["Notify"]["Type"] == "EventBridgeRule":
-        notify_props["Events"]["Notify"]["Properties"] = {"Pattern": {"source": [f"{P.lower()}.service"]}}
-    timeout(n["NotifyFunction"], notify_props)
-    if "async-without-on-failure" in plant:
-        expect.append(("SLS003", n["NotifyFunction"], ("Properties", "Events", "Notify")))
-    else:
-        R[n["FailureQueue"]] = {
-            "Type": "AWS::SQS::Queue",
-            "Properties": {
-                "RedrivePolicy": {
-                    "deadLetterTargetArn": _att(n["DeadLetterQueue"] + ".Arn")
-                    if n["DeadLetterQueue"] in R
-                    else _sub("arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:shared-dlq"),
-                    "maxReceiveCount": 5,
-                }
-            },
-        }
-        how = rng.choice(["property", "resource", "dlq"])
-        on_failure = {"Type": "SQS", "Destination": _att(n["FailureQueue"] + ".Arn")}
-        if how == "property":
-            notify_props["EventInvokeConfig"] = {
-                "MaximumRetryAttempts": 2,
-                "DestinationConfig": {"OnFailure": on_failure},
-            }
-        elif how == "dlq":
-            notify_props["DeadLetterQueue"] = {"Type": "SQS", "TargetArn": _att(n["FailureQueue"] + ".Arn")}
+    draft = _Draft(seed)
+    for step in _DRAW_ORDER:
+        if isinstance(step, tuple):
+            draft.draw(*step)
+        elif isinstance(step, str):
+            if step in plant:
+                PLANT_FUNCTIONS[step](draft)
         else:
-            R[n["NotifyInvokeConfig"]] = {
-                "Type": "AWS::Lambda::EventInvokeConfig",
-                "Properties": {
-                    "FunctionName": _ref(n["NotifyFunction"]),
-                    "Qualifier": "$LATEST",
-                    "MaximumRetryAttempts": 2,
-                    "DestinationConfig": {"OnFailure": {"Destination": _att(n["FailureQueue"] + ".Arn")}},
-                },
-            }
-    R[n["NotifyFunction"]] = {"Type": "AWS::Serverless::Function", "Properties": notify_props}
-
-    # --- a plain CloudFormation function on a Kinesis stream, with its own role
-    R[n["Stream"]] = {"Type": "AWS::Kinesis::Stream", "Properties": {"ShardCount": rng.choice([1, 2, 4])}}
-    R[n["StreamRole"]] = {
-        "Type": "AWS::IAM::Role",
-        "Properties": {
-            "AssumeRolePolicyDocument": {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Principal": {"Service": "lambda.amazonaws.com"},
-                        "Action": "sts:AssumeRole",
-                    }
-                ],
-            },
-            "Policies": [
-                {
-                    "PolicyName": "stream",
-                    "PolicyDocument": {
-                        "Version": "2012-10-17",
-                        "Statement": [
-                            {
-                                "Effect": "Allow",
-                                "Action": [
-                                    "kinesis:GetRecords",
-                                    "kinesis:GetShardIterator",
-                                    "kinesis:DescribeStream",
-                                    "kinesis:ListShards",
-                                ],
-                                "Resource": _att(n["Stream"] + ".Arn"),
-                            },
-                            {
-                                "Effect": "Allow",
-                                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                                "Resource": _sub(
-                                    "arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/*"
-                                ),
-                            },
-                        ],
-                    },
-                }
-            ],
-        },
-    }
-    stream_props = {
-        "Runtime": "python3.12",
-        "Handler": "index.handler",
-        "Role": _att(n["StreamRole"] + ".Arn"),
-        "Code": {"ZipFile": _Literal('def handler(event, context):\n    return {"batchItemFailures": []}\n')},
-    }
-    if "missing-timeout" in plant:
-        victim = rng.choice(["stream"] if use_globals else ["stream", "worker", "notify"])
-        victim_id = n[
-            {"stream": "StreamFunction", "worker": "WorkerFunction", "notify": "NotifyFunction"}[victim]
-        ]
-        expect.append(("SLS007", victim_id, ()))
-    else:
-        victim_id = None
-    if victim_id != n["StreamFunction"]:
-        stream_props["Timeout"] = rng.randint(10, 120)
-    if unbounded == "stream":
-        expect.append(("SLS005", n["StreamFunction"], ()))
-    else:
-        stream_props["ReservedConcurrentExecutions"] = rng.choice([2, 4, 8])
-    R[n["StreamFunction"]] = {"Type": "AWS::Lambda::Function", "Properties": stream_props}
-    R[n["StreamMapping"]] = {
-        "Type": "AWS::Lambda::EventSourceMapping",
-        "Properties": {
-            "FunctionName": _ref(n["StreamFunction"]),
-            "EventSourceArn": _att(n["Stream"] + ".Arn"),
-            "StartingPosition": "LATEST",
-            "BatchSize": 100,
-            "DestinationConfig": {"OnFailure": {"Destination": _att(n["Queue"] + ".Arn")}},
-        },
-    }
-    if victim_id in (n["WorkerFunction"], n["NotifyFunction"]):
-        R[victim_id]["Properties"].pop("Timeout", None)
-
-    # --- the deployment role: CloudFormation may create tables; no function holds this role
-    R[n["DeployRole"]] = {
-        "Type": "AWS::IAM::Role",
-        "Properties": {
-            "AssumeRolePolicyDocument": {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Principal": {"Service": "cloudformation.amazonaws.com"},
-                        "Action": "sts:AssumeRole",
-                    }
-                ],
-            },
-            "Policies": [
-                {
-                    "PolicyName": "deploy",
-                    "PolicyDocument": {
-                        "Version": "2012-10-17",
-                        "Statement": [
-                            {
-                                "Effect": "Allow",
-                                "Action": ["dynamodb:CreateTable", "dynamodb:UpdateTable"],
-                                "Resource": _sub(
-                                    "arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/"
-                                    + P.lower()
-                                    + "-*"
-                                ),
-                            },
-                        ],
-                    },
-                }
-            ],
-        },
-    }
-
-    # layout: a shuffled resource order, optional Globals
-    order = list(R)
-    rng.shuffle(order)
-    doc = {
-        "AWSTemplateFormatVersion": "2010-09-09",
-        "Transform": "AWS::Serverless-2016-10-31",
-        "Description": f"{P} service (generated by the course template generator, seed {seed})",
-    }
-    if use_globals:
-        doc["Globals"] = {"Function": {"Timeout": rng.randint(5, 29), "MemorySize": 512, "Tracing": "Active"}}
-    doc["Resources"] = {k: R[k] for k in order}
-    text = yaml.dump(doc, Dumper=_Dumper, sort_keys=False, default_flow_style=False, width=110)
-    text = re.sub(r"(!\w+) '([A-Za-z0-9_.:/${}*-]+)'$", r"\1 \2", text, flags=re.M)  # !Ref X, unquoted
-    t = load(text)
-    findings = sorted((rule, rid, t.line_of(rid, *path)) for rule, rid, path in expect)
-    return Fixture(text, tuple(p for p in PLANTS if p in plant), findings)
+            step(draft)
+    return draft.fixture(tuple(p for p in PLANTS if p in plant))
 
 
 FIXTURES = [  # (file stem, seed, plants): the committed set in data/templates/
