@@ -8,6 +8,7 @@ starts and stops it. It differs from plain ``moto_server`` in three ways the cou
 * Step Functions executions really run (moto's ``execute_state_machine`` switch), and
   ``MOTO_PORT`` is the port we serve on, because service integrations call back to it;
 * every account is ``000000000000``, LocalStack's default, so ARNs look the same on both;
+* ``StartExecution`` without a name gets a UUID, as on AWS (moto named every one ``None``);
 * ``CreateStateMachine`` with a name that exists and a different definition or role raises
   ``StateMachineAlreadyExists``, as AWS does (moto returns the old machine and ignores the new
   definition, so a create-or-update written for AWS would silently never update);
@@ -175,6 +176,16 @@ def _patch_moto() -> None:
         return create(self, name, definition, roleArn, *args, **kwargs)
 
     models.StepFunctionBackend.create_state_machine = create_state_machine
+
+    from moto.stepfunctions.parser import models as parser_models
+
+    for backend_class in (models.StepFunctionBackend, parser_models.StepFunctionsParserBackend):
+        def start_execution(self, state_machine_arn, name=None, *args, _start=backend_class.start_execution,
+                            **kwargs):
+            # AWS names an unnamed execution with a UUID; moto names it None, so a second one collides
+            return _start(self, state_machine_arn, name or str(uuid.uuid4()), *args, **kwargs)
+
+        backend_class.start_execution = start_execution
     # Retry waits go through the fault switch, so a grader can shorten them while it injects
     retrier_decl.time = types.SimpleNamespace(sleep=_faults.sleep)
 
