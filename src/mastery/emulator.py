@@ -7,7 +7,15 @@ starts and stops it. It differs from plain ``moto_server`` in three ways the cou
   (and ``mastery status``) work against either backend;
 * Step Functions executions really run (moto's ``execute_state_machine`` switch), and
   ``MOTO_PORT`` is the port we serve on, because service integrations call back to it;
-* every account is ``000000000000``, LocalStack's default, so ARNs look the same on both.
+* every account is ``000000000000``, LocalStack's default, so ARNs look the same on both;
+* ``StartExecution`` without a name gets a UUID, as on AWS (moto named every one ``None``);
+* ``CreateStateMachine`` with a name that exists and a different definition or role raises
+  ``StateMachineAlreadyExists``, as AWS does (moto returns the old machine and ignores the new
+  definition, so a create-or-update written for AWS would silently never update);
+* graders can make DynamoDB fail on purpose (:data:`FAULTS_PATH`): the next *n* calls whose
+  request names a table (and, optionally, contains a string) answer with an AWS error such as
+  ``ThrottlingException``. Step Functions' DynamoDB integration calls back to this server, so
+  a saga's Task sees a real throttle; ``retry_delay_scale`` shortens Retry waits meanwhile.
 """
 
 from __future__ import annotations
@@ -17,8 +25,10 @@ import json
 import os
 import signal
 import sys
+import uuid
 
 HEALTH_PATH = "/_localstack/health"
+FAULTS_PATH = "/_mastery/faults"
 ACCOUNT_ID = "000000000000"
 # The services the course uses; the health answer lists them as LocalStack does.
 SERVICES = (
@@ -49,14 +59,135 @@ def build_app():
     ).encode()
 
     def app(environ, start_response):
-        if environ.get("PATH_INFO", "").rstrip("/") == HEALTH_PATH:
+        path = environ.get("PATH_INFO", "").rstrip("/")
+        if path == HEALTH_PATH:
             start_response(
                 "200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(health)))]
             )
             return [health]
+        if path == FAULTS_PATH:
+            return _faults.handle(environ, start_response)
+        if _faults.rules and environ.get("HTTP_X_AMZ_TARGET", "").startswith("DynamoDB_"):
+            failed = _faults.intercept(environ, start_response)
+            if failed is not None:
+                return failed
         return dispatcher(environ, start_response)
 
     return app
+
+
+class _Faults:
+    """Injected DynamoDB failures (see the module doc). A rule is a dict: ``table`` (required),
+    ``operation`` (``UpdateItem``, ...; empty: any), ``contains`` (a string the request body must
+    contain), ``error`` (an AWS error code,
+    ``ThrottlingException`` by default), ``status`` (HTTP status, 400) and ``times`` (how many
+    matching calls fail; then the rule is spent). POST ``{"rules": [...], "retry_delay_scale": s}``
+    adds rules, GET lists them with their ``failed`` counts, DELETE clears everything."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.lock = threading.Lock()
+        self.rules: list[dict] = []
+        self.retry_delay_scale = 1.0
+
+    def handle(self, environ, start_response):
+        method = environ.get("REQUEST_METHOD", "GET")
+        with self.lock:
+            if method == "POST":
+                body = json.loads(_read_body(environ) or b"{}")
+                for rule in body.get("rules", []):
+                    if not isinstance(rule.get("table"), str):
+                        return _json(start_response, "400 Bad Request", {"error": "a rule needs a table"})
+                    self.rules.append({"contains": "", "operation": "", "error": "ThrottlingException",
+                                       "status": 400, "times": 1, **rule, "failed": 0})
+                if "retry_delay_scale" in body:
+                    self.retry_delay_scale = float(body["retry_delay_scale"])
+            elif method == "DELETE":
+                self.rules.clear()
+                self.retry_delay_scale = 1.0
+            return _json(start_response, "200 OK", {"rules": self.rules,
+                                                    "retry_delay_scale": self.retry_delay_scale})
+
+    def intercept(self, environ, start_response):
+        body = _read_body(environ)
+        try:
+            table = json.loads(body or b"{}").get("TableName")
+        except ValueError:
+            table = None
+        text = body.decode("utf-8", "replace")
+        operation = environ.get("HTTP_X_AMZ_TARGET", "").rpartition(".")[2]
+        with self.lock:
+            rule = next((r for r in self.rules if r["table"] == table and r["failed"] < r["times"]
+                         and r["operation"] in ("", operation) and r["contains"] in text), None)
+            if rule is None:
+                return None
+            rule["failed"] += 1
+        error = {"__type": f"com.amazonaws.dynamodb.v20120810#{rule['error']}",
+                 "message": f"{rule['error']} (injected by the grader)"}
+        return _json(start_response, f"{rule['status']} Error", error, "application/x-amz-json-1.0",
+                     [("x-amzn-RequestId", uuid.uuid4().hex)])
+
+    def sleep(self, seconds: float) -> None:
+        import time
+
+        time.sleep(seconds * self.retry_delay_scale)
+
+
+_faults = _Faults()
+
+
+def _read_body(environ) -> bytes:
+    """Read a request's body and put it back, so moto's dispatcher still finds it."""
+    import io
+
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    body = environ["wsgi.input"].read(length) if length else b""
+    environ["wsgi.input"] = io.BytesIO(body)
+    return body
+
+
+def _json(start_response, status: str, payload: dict, content_type: str = "application/json",
+          headers: list | None = None):
+    data = json.dumps(payload).encode()
+    start_response(status, [("Content-Type", content_type), ("Content-Length", str(len(data))),
+                            *(headers or [])])
+    return [data]
+
+
+def _patch_moto() -> None:
+    """Make moto answer as AWS does where the course depends on it (see the module doc)."""
+    import types
+
+    from moto.core.exceptions import AWSError
+    from moto.stepfunctions import models
+    from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
+
+    class StateMachineAlreadyExists(AWSError):
+        TYPE = "StateMachineAlreadyExists"
+        STATUS = 400
+
+    create = models.StepFunctionBackend.create_state_machine
+
+    def create_state_machine(self, name, definition, roleArn, *args, **kwargs):
+        existing = next((sm for sm in self.state_machines if sm.name == name), None)
+        if existing is not None and (existing.definition != definition or existing.roleArn != roleArn):
+            raise StateMachineAlreadyExists(f"State Machine Already Exists: '{existing.arn}'")
+        return create(self, name, definition, roleArn, *args, **kwargs)
+
+    models.StepFunctionBackend.create_state_machine = create_state_machine
+
+    from moto.stepfunctions.parser import models as parser_models
+
+    for backend_class in (models.StepFunctionBackend, parser_models.StepFunctionsParserBackend):
+        def start_execution(self, state_machine_arn, name=None, *args, _start=backend_class.start_execution,
+                            **kwargs):
+            # AWS names an unnamed execution with a UUID; moto names it None, so a second one collides
+            return _start(self, state_machine_arn, name or str(uuid.uuid4()), *args, **kwargs)
+
+        backend_class.start_execution = start_execution
+    # Retry waits go through the fault switch, so a grader can shorten them while it injects
+    retrier_decl.time = types.SimpleNamespace(sleep=_faults.sleep)
 
 
 def _moto_version() -> str:
@@ -78,6 +209,7 @@ def serve(host: str, port: int) -> None:
     from werkzeug.serving import make_server
 
     _enable_step_functions_execution()
+    _patch_moto()
     server = make_server(host, port, build_app(), threaded=True, request_handler=MotoRequestHandler)
 
     def _stop(signum, frame):  # pragma: no cover - exercised through mastery down
