@@ -168,3 +168,28 @@ def test_rotate_secret_stops_at_a_failing_step(ns):
     with pytest.raises(RuntimeError):
         zerotrust.rotate_secret(name, handler)
     assert seen == ["createSecret", "setSecret", "testSecret"]
+
+
+def test_sign_raw_signs_exactly_the_header_given(ring):
+    header = {"alg": "RS256", "typ": "at+jwt", "kid": ["not", "a", "string"],
+              "crit": ["x-policy"], "x-policy": 1}
+    token = ring.sign_raw(header, zerotrust.claims(ISS, AUD))
+    head, body, sig = token.split(".")
+    import base64
+    import json
+
+    assert json.loads(base64.urlsafe_b64decode(head + "=" * (-len(head) % 4))) == header
+    # the signature is our active key's RS256 over the signing input: verify it without PyJWT's header checks
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    ring.keys[ring.active].public_key().verify(
+        base64.urlsafe_b64decode(sig + "=" * (-len(sig) % 4)), f"{head}.{body}".encode(),
+        padding.PKCS1v15(), hashes.SHA256())
+
+
+def test_forged_tokens_carry_the_type_the_forger_chooses(ring):
+    none = zerotrust.forge_alg_none(zerotrust.claims(ISS, AUD), ring.active, typ="at+jwt")
+    assert jwt.get_unverified_header(none)["typ"] == "at+jwt"
+    hs = zerotrust.forge_hs256_with_public_key(zerotrust.claims(ISS, AUD), ring.public_pem(), ring.active)
+    assert jwt.get_unverified_header(hs)["typ"] == "JWT"

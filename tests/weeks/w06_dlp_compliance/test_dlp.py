@@ -114,3 +114,34 @@ def test_plot_confusion_draws_every_cell():
 def test_committed_corpus_loads():
     corpus = dlp.load_corpus()
     assert len(corpus) == 600 and corpus == dlp.make_corpus(seed=6, n=600)
+
+
+def test_real_format_set_is_labelled_from_its_values_and_sourced():
+    records = dlp.load_real_formats()
+    assert len(records) >= 50 and len({r["id"] for r in records}) == len(records)
+    kinds = {k for r in records for k, _, _ in r["spans"]}
+    assert kinds == set(dlp.KINDS)
+    for r in records:
+        assert r["source"].strip(), r
+        for kind, start, end in r["spans"]:
+            value = r["text"][start:end]
+            assert value and value == value.strip(), (r, kind)
+            if kind == "card":
+                digits = re.sub(r"\D", "", value)
+                assert _luhn_ok(digits) and dlp.card_brand(digits), (r["id"], value)
+
+
+def test_card_brands_by_iin_range_and_length():
+    assert dlp.card_brand("4111111111111111") == "visa"
+    assert dlp.card_brand("4222222222222") == "visa"
+    assert dlp.card_brand("2720990000000000") == "mastercard" and dlp.card_brand("2721000000000000") is None
+    assert dlp.card_brand("378282246310005") == "amex" and dlp.card_brand("3782822463100050") is None
+    assert dlp.card_brand("30569309025904") == "diners"
+    assert dlp.card_brand("6205500000000000004") == "unionpay"
+    for not_a_card in ("352099001761481", "0000000000000000", "1234567812345670", "9400100000000000"):
+        assert _luhn_ok(not_a_card) or not_a_card.startswith("94")
+        assert dlp.card_brand(not_a_card) is None, not_a_card
+
+
+def test_voided_ssns_are_the_two_the_ssa_voided():
+    assert dlp.VOIDED_SSNS == {"078051120", "219099999"}

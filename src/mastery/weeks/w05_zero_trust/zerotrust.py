@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 
 import jwt
 from botocore.exceptions import ClientError
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from mastery import aws, events
 from mastery.events import ROTATION_STEPS
@@ -89,6 +89,15 @@ class KeyRing:
         kid = kid or self.active
         return jwt.encode(payload, self.keys[kid], algorithm="RS256", headers={"kid": kid, **(headers or {})})
 
+    def sign_raw(self, header: dict, payload: dict, kid: str | None = None) -> str:
+        """An RS256 signature by ``kid`` (default: the active key) over exactly ``header`` and
+        ``payload``, with no checks: the header may carry what a library refuses to write
+        (a ``crit`` extension, a non-string ``kid``), so a verifier meets it signed."""
+        signing_input = _unsigned(header, payload)
+        key = self.keys[kid or self.active]
+        signature = key.sign(signing_input.encode(), padding.PKCS1v15(), hashes.SHA256())
+        return signing_input + "." + _b64url(signature)
+
 
 # ------------------------------------------------------------------------------- the zoo
 
@@ -109,15 +118,16 @@ def _unsigned(header: dict, payload: dict) -> str:
             + _b64url(json.dumps(payload, separators=(",", ":")).encode()))
 
 
-def forge_alg_none(payload: dict, kid: str) -> str:
-    """An unsecured JWT (``alg: none``, empty signature): RFC 7519 §6, rejected by RFC 8725 §3.1."""
-    return _unsigned({"alg": "none", "typ": "JWT", "kid": kid}, payload) + "."
+def forge_alg_none(payload: dict, kid: str, typ: str = "JWT") -> str:
+    """An unsecured JWT (``alg: none``, empty signature): RFC 7519 §6, rejected by RFC 8725 §3.1.
+    The forger writes the header, so ``typ`` is whatever the verifier wants to see."""
+    return _unsigned({"alg": "none", "typ": typ, "kid": kid}, payload) + "."
 
 
-def forge_hs256_with_public_key(payload: dict, public_pem: bytes, kid: str) -> str:
+def forge_hs256_with_public_key(payload: dict, public_pem: bytes, kid: str, typ: str = "JWT") -> str:
     """HS256 keyed with the RSA *public* key (anyone has it): the algorithm-confusion attack of
     RFC 8725 §2.1. A verifier that picks the algorithm from the token's header accepts it."""
-    signing_input = _unsigned({"alg": "HS256", "typ": "JWT", "kid": kid}, payload)
+    signing_input = _unsigned({"alg": "HS256", "typ": typ, "kid": kid}, payload)
     mac = hmac.new(public_pem, signing_input.encode(), hashlib.sha256).digest()
     return signing_input + "." + _b64url(mac)
 

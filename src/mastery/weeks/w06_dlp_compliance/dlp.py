@@ -24,6 +24,46 @@ from typing import NamedTuple
 KINDS = ("ssn", "card", "email", "phone")
 NONE = "none"
 
+# ---------------------------------------------------------------- rules of real formats
+# The exercise's detector uses these; they are facts about the formats, not an answer.
+
+#: SSNs the SSA voided after they were printed on public material: 078-05-1120 (the
+#: "Woolworth wallet" card, 1938) and 219-09-9999 (an SSA advertisement, 1940). Never PII.
+VOIDED_SSNS = frozenset({"078051120", "219099999"})
+
+#: Payment card brands by issuer identification number (IIN) range and length, from the
+#: networks' published IIN tables (ISO/IEC 7812-1 numbering): (brand, lowest prefix, highest
+#: prefix, allowed lengths). A number is a card of a brand when its first ``len(lowest)``
+#: digits lie in ``[lowest, highest]`` and its length is allowed. Anything else (an IMEI,
+#: an order id, a tracking number, all zeros) is not a card number, whatever Luhn says.
+CARD_BRANDS = (
+    ("visa", "4", "4", (13, 16, 19)),
+    ("mastercard", "51", "55", (16,)),
+    ("mastercard", "2221", "2720", (16,)),
+    ("amex", "34", "34", (15,)),
+    ("amex", "37", "37", (15,)),
+    ("discover", "6011", "6011", (16, 17, 18, 19)),
+    ("discover", "644", "649", (16, 17, 18, 19)),
+    ("discover", "65", "65", (16, 17, 18, 19)),
+    ("diners", "36", "36", (14, 15, 16, 17, 18, 19)),
+    ("diners", "300", "305", (14, 15, 16, 17, 18, 19)),
+    ("jcb", "3528", "3589", (16, 17, 18, 19)),
+    ("unionpay", "62", "62", (16, 17, 18, 19)),
+)
+
+#: File-name endings that look like a domain's last label in ``name@2x.png`` (the retina
+#: asset convention) and similar: a "domain" ending in one of them is a file name.
+FILE_EXTENSIONS = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "bmp", "ico", "tif", "tiff",
+                             "pdf", "css", "js", "json", "txt", "csv", "html", "xml"})
+
+
+def card_brand(digits: str) -> str | None:
+    """The brand whose IIN range and length ``digits`` (digits only) fit, or None."""
+    for brand, low, high, lengths in CARD_BRANDS:
+        if len(digits) in lengths and low <= digits[:len(low)] <= high:
+            return brand
+    return None
+
 
 class Span(NamedTuple):
     """One PII item: its kind and the half-open character range ``text[start:end]``."""
@@ -202,6 +242,14 @@ def write_corpus(records: Iterable[dict], path: Path) -> Path:
         for r in records:
             f.write(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n")
     return path
+
+
+def load_real_formats() -> list[dict]:
+    """The labelled real-format set (``realworld.py``): records like :func:`make_corpus`'s, each
+    with a ``source`` saying where its format (and any public test value) comes from."""
+    from mastery.weeks.w06_dlp_compliance import realworld
+
+    return realworld.records()
 
 
 def load_corpus(relative: str = "pii_corpus/corpus.jsonl") -> list[dict]:
