@@ -152,3 +152,106 @@ def test_deliver_gives_up_on_a_message_that_always_fails(ns):
 
     assert eventstore.deliver(pipe, always_fail, max_rounds=3) == []
     assert eventstore.discard(pipe) == 1
+
+
+# -------------------------------------------------- the failures the hidden tests inject
+
+
+def test_run_batches_redelivers_reported_records_and_whole_batches_that_raise():
+    records = [eventstore.sqs_record({"aggregateId": "a", "version": v, "type": "T", "data": {}}, f"m{v}")
+               for v in (1, 2, 3)]
+    assert json.loads(records[0]["body"])["detail"]["version"] == 1 and records[0]["messageId"] == "m1"
+    calls = []
+
+    def handler(event, context):
+        ids = [r["messageId"] for r in event["Records"]]
+        calls.append(ids)
+        if len(calls) == 1:
+            raise RuntimeError("throttled")
+        if len(calls) == 2:
+            return {"batchItemFailures": [{"itemIdentifier": "m3"}]}
+        return {"batchItemFailures": []}
+
+    log = eventstore.run_batches(handler, [records])
+    assert calls == [["m1", "m2", "m3"], ["m1", "m2", "m3"], ["m3"]]
+    assert [d["failed"] for d in log] == [["m1", "m2", "m3"], ["m3"], []]
+    assert isinstance(log[0]["raised"], RuntimeError) and log[1]["raised"] is None
+
+
+def test_run_batches_stops_after_max_rounds():
+    record = eventstore.sqs_record({"aggregateId": "a", "version": 1, "type": "T", "data": {}})
+
+    def never(event, context):
+        return {"batchItemFailures": [{"itemIdentifier": r["messageId"]} for r in event["Records"]]}
+
+    assert len(eventstore.run_batches(never, [[record]], max_rounds=4)) == 4
+
+
+@pytest.fixture
+def store(ns):
+    ddb = aws.client("dynamodb")
+    table = eventstore.create_store(ns.name("events"))
+    yield ddb, table
+    aws.delete_table(table, ddb=ddb)
+
+
+def test_faulty_client_fails_writes_as_dynamodb_does_and_writes_nothing(store):
+    ddb, table = store
+    item = eventstore.to_item("a", 1, {"type": "T"})
+    put = {"Put": {"TableName": table, "Item": item}}
+    faulty = eventstore.FaultyClient(ddb, fail="always", error="throttle")
+    with pytest.raises(ddb.exceptions.TransactionCanceledException) as e:
+        faulty.transact_write_items(TransactItems=[put, put])
+    assert [r["Code"] for r in e.value.response["CancellationReasons"]] == ["ThrottlingError", "None"]
+    with pytest.raises(ddb.exceptions.ProvisionedThroughputExceededException):
+        faulty.put_item(TableName=table, Item=item)
+    conflict = eventstore.FaultyClient(ddb, fail={1}, error="conflict")
+    with pytest.raises(ddb.exceptions.TransactionCanceledException) as e:
+        conflict.transact_write_items(TransactItems=[put])
+    assert e.value.response["CancellationReasons"][0]["Code"] == "TransactionConflict"
+    with pytest.raises(ddb.exceptions.TransactionConflictException):
+        eventstore.FaultyClient(ddb, error="conflict").update_item(
+            TableName=table, Key={"aggregateId": {"S": "a"}, "version": {"N": "1"}})
+    assert eventstore.stream(ddb, table, "a") == []
+    conflict.put_item(TableName=table, Item=item)  # only the first write failed
+    assert len(eventstore.stream(conflict, table, "a")) == 1  # reads pass through
+    assert (faulty.faults, faulty.writes, conflict.faults, conflict.writes) == (2, 2, 1, 2)
+    with pytest.raises(ValueError):
+        eventstore.FaultyClient(ddb, error="gremlins")
+
+
+def test_request_log_sees_paginators_and_caps_pages(store):
+    ddb, table = store
+    for v in range(1, 6):
+        ddb.put_item(TableName=table, Item=eventstore.to_item("a", v, {"type": "T"}))
+    log = eventstore.RequestLog(aws.client("dynamodb"), page_size=2)
+    pages = list(log.client.get_paginator("query").paginate(
+        TableName=table, KeyConditionExpression="aggregateId = :a",
+        ExpressionAttributeValues={":a": {"S": "a"}}))
+    assert [len(p["Items"]) for p in pages][:3] == [2, 2, 1]
+    sent = log.sent("Query", table)
+    assert len(sent) == len(pages) and all(q["Limit"] == 2 and "ConsistentRead" not in q for q in sent)
+    log.client.query(TableName=table, KeyConditionExpression="aggregateId = :a", ConsistentRead=True,
+                     ExpressionAttributeValues={":a": {"S": "a"}}, Limit=1)
+    assert log.sent("Query")[-1]["Limit"] == 1 and log.sent("Query")[-1]["ConsistentRead"] is True
+    assert log.sent("Scan") == [] and log.sent("Query", "other") == []
+
+
+def test_queued_events_drains_the_queue(ns):
+    pipe = eventstore.ensure_pipeline(ns, source="test.source", name="drain")
+    eventstore.discard(pipe)
+    events = [{"aggregateId": "a", "version": v, "type": "T", "data": {}} for v in (1, 2)]
+    eventstore.publish(pipe, events)
+    assert sorted(eventstore.queued_events(pipe), key=lambda e: e["version"]) == events
+    assert eventstore.queued_events(pipe) == []
+
+
+def test_read_model_row_reads_plain_values(ns):
+    ddb = aws.client("dynamodb")
+    table = aws.ensure_table(ns.name("view"), "sku")
+    try:
+        assert eventstore.read_model_row(table, "s") is None
+        ddb.put_item(TableName=table, Item={"sku": {"S": "s"}, "onHand": {"N": "3"}, "version": {"N": "2"}})
+        assert eventstore.read_model_row(table, "s") == {"sku": "s", "onHand": 3, "version": 2}
+    finally:
+        aws.delete_table(table, ddb=ddb)

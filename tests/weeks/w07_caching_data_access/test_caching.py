@@ -154,3 +154,21 @@ def test_envelope_expiry_is_strict(ttl):
     assert caching._open(raw, clock) == "v"
     clock.advance(ttl)
     assert caching._open(raw, clock) is MISS
+
+
+def test_partial_batch_client_returns_unprocessed_items_and_writes_the_rest(local_aws):
+    ddb = aws.client("dynamodb")
+    table = aws.ensure_table(f"t-partial-{uuid.uuid4().hex[:6]}", "PK")
+    try:
+        flaky = caching.PartialBatchClient(ddb, accept=10, partial_calls=2)
+        puts = [{"PutRequest": {"Item": {"PK": {"S": f"k{i}"}}}} for i in range(25)]
+        left = flaky.batch_write_item(RequestItems={table: puts})["UnprocessedItems"]
+        assert left == {table: puts[10:]} and len(aws.scan_all(table, ddb)) == 10
+        left = flaky.batch_write_item(RequestItems=left)["UnprocessedItems"]
+        assert left == {table: puts[20:]}
+        assert flaky.batch_write_item(RequestItems=left).get("UnprocessedItems") in (None, {})
+        assert len(aws.scan_all(table, ddb)) == 25
+        assert (flaky.calls, flaky.sent, flaky.returned) == (3, 25 + 15 + 5, 15 + 5)
+        assert flaky.describe_table(TableName=table)["Table"]["TableName"] == table  # other calls pass
+    finally:
+        aws.delete_table(table, ddb=ddb)

@@ -331,3 +331,46 @@ class CallLog:
     def reads(self) -> list:
         """The read operations (Scan, Query, GetItem, BatchGetItem) with table and index."""
         return [c for c in self.calls if c[0] in ("Scan", "Query", "GetItem", "BatchGetItem")]
+
+
+class PartialBatchClient:
+    """Wraps a DynamoDB client so that ``BatchWriteItem`` behaves as under throttling: each of
+    the first ``partial_calls`` calls writes only its first ``accept`` write requests (for real)
+    and hands the rest back in ``UnprocessedItems``, as DynamoDB does when it accepts part of a
+    batch. Every other call passes through.
+
+    ``sent`` counts the write requests (put or delete) sent, ``returned`` those handed back
+    unprocessed: a loader that resends only what came back sends exactly
+    ``len(items) + returned``."""
+
+    def __init__(self, client, accept: int = 10, partial_calls: int = 3):
+        self._client = client
+        self.accept = accept
+        self.partial_calls = partial_calls
+        self.calls = 0
+        self.sent = 0
+        self.returned = 0
+
+    def __getattr__(self, name):
+        return getattr(self._client, name)
+
+    def batch_write_item(self, **kwargs):
+        self.calls += 1
+        requests = kwargs.get("RequestItems", {})
+        self.sent += sum(len(v) for v in requests.values())
+        if self.calls > self.partial_calls:
+            return self._client.batch_write_item(**kwargs)
+        accepted, left, budget = {}, {}, self.accept
+        for table, reqs in requests.items():
+            take = reqs[:max(0, budget)]
+            budget -= len(take)
+            if take:
+                accepted[table] = take
+            if reqs[len(take):]:
+                left[table] = reqs[len(take):]
+        out = self._client.batch_write_item(**{**kwargs, "RequestItems": accepted}) if accepted else {}
+        unprocessed = {**left}
+        for table, reqs in (out.get("UnprocessedItems") or {}).items():
+            unprocessed[table] = reqs + unprocessed.get(table, [])
+        self.returned += sum(len(v) for v in unprocessed.values())
+        return {**out, "UnprocessedItems": unprocessed}
