@@ -25,3 +25,5 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # One "how this exercise is checked" paragraph for every exercise, prepended to each release.
 # An absolute path: nbgrader opens it relative to the working directory.
 c.IncludeHeaderFooter.header = os.path.join(c.CourseDirectory.root, "solutions", "header.ipynb")
+# ... and one "check your work" cell (`check()`, mastery.feedback) appended to each release.
+c.IncludeHeaderFooter.footer = os.path.join(c.CourseDirectory.root, "solutions", "footer.ipynb")

@@ -118,23 +118,26 @@ def _report(path, results):
 def test_progress_reads_the_learners_own_results(tmp_path):
     store = progress.Store(tmp_path / "p.jsonl")
     m1 = tmp_path / "work" / "month-01"
-    store.record(_report(m1 / "02-saga.ipynb", [("t1", False, 2), ("t2", False, 3)]))
-    store.record(_report(m1 / "02-saga.ipynb", [("t1", True, 2), ("t2", False, 3)]))  # newer wins
-    store.record(_report(m1 / "01-es.ipynb", [("a", True, 1)]))
-    store.record(_report(tmp_path / "month-02" / "05-jwt.ipynb", [("x", False, 4)]))
+    store.record(_report(m1 / "02-saga-step-functions.ipynb", [("t1", False, 2), ("t2", False, 3)]))
+    # the newer result wins
+    store.record(_report(m1 / "02-saga-step-functions.ipynb", [("t1", True, 2), ("t2", False, 3)]))
+    store.record(_report(m1 / "01-event-sourcing-cqrs.ipynb", [("a", True, 1)]))
+    store.record(_report(tmp_path / "month-02" / "05-zero-trust.ipynb", [("x", False, 4)]))
     with store.path.open("a") as f:
         f.write('{"torn line\n')
     text = progress.render(store.latest())
-    assert "month-01: 1/2 exercises pass every visible test" in text
-    assert "02-saga" in text and "1/2 tests, 2/5 points" in text and "failing: t2" in text
-    assert "month-02: 0/1" in text
+    # the denominator is the month's four exercises (plus any other checked), not the checked ones
+    assert ("month-01: 1/4 exercises pass every visible test (2 not checked yet: 03-strangler-fig, "
+            "04-canary-releases)") in text
+    assert "02-saga-step-functions" in text and "1/2 tests, 2/5 points" in text and "failing: t2" in text
+    assert "month-02: 0/4" in text
     png = progress.chart(store.latest(), tmp_path / "p.png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_progress_with_no_results_says_what_to_do(tmp_path, capsys):
     code, out, _ = _run(capsys, "progress", "--store", str(tmp_path / "none.jsonl"))
-    assert code == 0 and "run `mastery check month-01`" in out
+    assert code == 0 and "run `check()` in an exercise (or `mastery check month-01`)" in out
 
 
 def test_learner_commands_explain_a_missing_exchange(tmp_path, capsys, monkeypatch):
