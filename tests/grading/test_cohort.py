@@ -166,3 +166,28 @@ def test_check_records_into_the_learners_progress(tmp_path, capsys, monkeypatch)
     code, out, _ = _run(capsys, "progress", "--png", str(tmp_path / "p.png"))
     assert code == 0 and "02-saga-step-functions" in out and "1/2 tests" in out
     assert "failing: test-out-of-stock" in out and (tmp_path / "p.png").is_file()
+
+
+def test_fetch_suggests_submit_with_the_same_options(made, tmp_path, capsys):
+    made.release("month-01")
+    home = tmp_path / "ann-home"
+    code, out, _ = _run(capsys, "fetch", "month-01", "--exchange", str(made.root / "exchange"),
+                        "--student", "ann", "--home", str(home))
+    assert code == 0, out
+    assert (f"`mastery submit month-01 --exchange {made.root / 'exchange'} --student ann "
+            f"--home {home}`") in out
+
+
+def test_fetch_without_an_exchange_says_only_what_to_do(tmp_path):
+    """No nbgrader configuration anywhere: mastery's own message, not nbgrader's warning first."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "MASTERY_EXCHANGE"}
+    env.update(HOME=str(tmp_path), JUPYTER_CONFIG_DIR=str(tmp_path / "jc"))
+    run = subprocess.run([sys.executable, "-m", "mastery.cli", "fetch", "month-01"], cwd=tmp_path,
+                         env=env, capture_output=True, text=True)
+    assert run.returncode == 2
+    assert "nbgrader_config.py file found" not in run.stdout + run.stderr
+    assert run.stderr.startswith("mastery: no exchange folder known: pass --exchange DIR"), run.stderr
