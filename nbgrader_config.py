@@ -27,3 +27,11 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 c.IncludeHeaderFooter.header = os.path.join(c.CourseDirectory.root, "solutions", "header.ipynb")
 # ... and one "check your work" cell (`check()`, mastery.feedback) appended to each release.
 c.IncludeHeaderFooter.footer = os.path.join(c.CourseDirectory.root, "solutions", "footer.ipynb")
+# Run All in JupyterLab goes past a failing harness or test to that check() (tagged
+# `raises-exception`; mastery.grading.authoring.TagTestsRaiseException). Grading is unchanged.
+from nbgrader.converters.generate_assignment import GenerateAssignment  # noqa: E402
+
+c.GenerateAssignment.preprocessors = [
+    *GenerateAssignment.class_traits()["preprocessors"].make_dynamic_default(),
+    "mastery.grading.authoring.TagTestsRaiseException",
+]

@@ -40,6 +40,10 @@ def test_every_release_has_the_check_cells():
         sources = [c.source for c in nbformat.read(rel, as_version=4).cells if c.cell_type == "code"]
         assert "from mastery.feedback import check" in sources[0], rel.name
         assert sources[-1].strip() == "check()", rel.name
+        # Run All reaches that last cell: tests (and harnesses) that fail until answered go on
+        for c in nbformat.read(rel, as_version=4).cells:
+            if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code":
+                assert "raises-exception" in c.metadata.get("tags", []), (rel.name, c.metadata.nbgrader)
 
 
 def test_kernel_side_imports_neither_nbgrader_nor_grading():
