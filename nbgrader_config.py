@@ -31,7 +31,9 @@ c.IncludeHeaderFooter.footer = os.path.join(c.CourseDirectory.root, "solutions",
 # `raises-exception`; mastery.grading.authoring.TagTestsRaiseException). Grading is unchanged.
 from nbgrader.converters.generate_assignment import GenerateAssignment  # noqa: E402
 
+# import paths, not classes: a cohort's nbgrader_config.py repeats these settings as text
 c.GenerateAssignment.preprocessors = [
-    *GenerateAssignment.class_traits()["preprocessors"].make_dynamic_default(),
+    *(f"{pp.__module__}.{pp.__name__}"
+      for pp in GenerateAssignment.class_traits()["preprocessors"].make_dynamic_default()),
     "mastery.grading.authoring.TagTestsRaiseException",
 ]

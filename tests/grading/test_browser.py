@@ -213,7 +213,7 @@ def test_in_notebook_check_and_terminal_in_a_learners_lab(learner_lab):
             page.keyboard.press("Enter")
             page.keyboard.insert_text("from answers import *\ncheck()")
             page.keyboard.press("Shift+Enter")
-            expect(page.locator(".mastery-check")).to_have_count(2)
+            expect(page.locator(".mastery-check")).to_have_count(2, timeout=120_000)
             second = page.locator(".mastery-check").nth(1)
             seen["check, answers run"] = second.inner_text()
             seen["pass rows"] = second.locator("tr.mastery-pass").count()

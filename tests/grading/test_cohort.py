@@ -191,3 +191,12 @@ def test_fetch_without_an_exchange_says_only_what_to_do(tmp_path):
     assert run.returncode == 2
     assert "nbgrader_config.py file found" not in run.stdout + run.stderr
     assert run.stderr.startswith("mastery: no exchange folder known: pass --exchange DIR"), run.stderr
+
+
+def test_cohort_config_file_is_valid_python(made):
+    """The cohort's nbgrader_config.py repeats the course's settings as text: every value must
+    survive that (a class object would not), or nbgrader, the formgrader and the Assignments
+    panel all fail to load it."""
+    text = (made.root / "nbgrader_config.py").read_text()
+    compile(text, "nbgrader_config.py", "exec")
+    assert "mastery.grading.authoring.TagTestsRaiseException" in text
