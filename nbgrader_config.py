@@ -25,3 +25,15 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # One "how this exercise is checked" paragraph for every exercise, prepended to each release.
 # An absolute path: nbgrader opens it relative to the working directory.
 c.IncludeHeaderFooter.header = os.path.join(c.CourseDirectory.root, "solutions", "header.ipynb")
+# ... and one "check your work" cell (`check()`, mastery.feedback) appended to each release.
+c.IncludeHeaderFooter.footer = os.path.join(c.CourseDirectory.root, "solutions", "footer.ipynb")
+# Run All in JupyterLab goes past a failing harness or test to that check() (tagged
+# `raises-exception`; mastery.grading.authoring.TagTestsRaiseException). Grading is unchanged.
+from nbgrader.converters.generate_assignment import GenerateAssignment  # noqa: E402
+
+# import paths, not classes: a cohort's nbgrader_config.py repeats these settings as text
+c.GenerateAssignment.preprocessors = [
+    *(f"{pp.__module__}.{pp.__name__}"
+      for pp in GenerateAssignment.class_traits()["preprocessors"].make_dynamic_default()),
+    "mastery.grading.authoring.TagTestsRaiseException",
+]

@@ -21,6 +21,7 @@ and create-assignment extensions switched off in the server and in JupyterLab.
 
 import json
 import os
+import shutil
 import sqlite3
 import sys
 from pathlib import Path
@@ -121,6 +122,16 @@ def user_config_dir(name: str, is_instructor: bool, home: str | None) -> Path:
     return d
 
 
+# A learner's server never holds solutions/: its course folder (MASTERY_COURSE_ROOT: data and
+# lessons) is a copy made here without it, and `check()` takes the release from the exchange.
+# (With MASTERY_HUB_SPAWNER=local, also keep the checkout unreadable to learners' accounts.)
+LEARNER_COURSE = state / "course"
+for _tree in ("data", "notebooks"):
+    shutil.copytree(Path(__file__).resolve().parents[1] / _tree, LEARNER_COURSE / _tree, dirs_exist_ok=True)
+# the learner's JupyterLab: terminal finds `mastery`, no news toast, no instructor panels
+LEARNER_JUPYTER = Path(__file__).resolve().parents[1] / "src" / "mastery" / "jupyter" / "learner"
+
+
 def pre_spawn_hook(spawner):
     name = spawner.user.name
     is_instructor = name in instructors
@@ -136,6 +147,19 @@ def pre_spawn_hook(spawner):
     if is_instructor:
         # the formgrader wants the cohort inside the server's root folder
         spawner.notebook_dir = str(cohort)
+    else:
+        spawner.environment.update({"MASTERY_COURSE_ROOT": str(LEARNER_COURSE),
+                                    "JUPYTER_CONFIG_PATH": str(_learner_jupyter())})
+
+
+def _learner_jupyter() -> Path:
+    """The installed package's learner settings (the checkout's when installed in place)."""
+    try:
+        import mastery
+
+        return Path(mastery.__file__).parent / "jupyter" / "learner"
+    except ImportError:
+        return LEARNER_JUPYTER
 
 
 c.Spawner.pre_spawn_hook = pre_spawn_hook

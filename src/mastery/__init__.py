@@ -5,7 +5,9 @@
   read-back), ``events`` (the events AWS services pass a handler), ``lambdas`` (the Lambda
   context), ``workflows`` (Step Functions), ``data`` (data sets), ``expect`` (the test cells'
   assertion), ``diagram`` (architecture pictures), ``costs`` (pricing the call meter),
-  ``plots``, ``errors``, ``backend`` and ``emulator`` (the local AWS), ``paths``, ``cli``.
+  ``plots``, ``errors``, ``backend`` and ``emulator`` (the local AWS), ``paths``, ``feedback``
+  (``check()``, the in-notebook check), ``workspace`` (a learner's ``work/``), ``cli``; the
+  ``jupyter/`` folder holds the learner's JupyterLab settings ``mastery start`` and the hub use.
 * **weeks**: one package per week, ``weeks.wNN_<notebook stem>``, with that week's plumbing
   (never the learner's answer) and its data generator; ``weeks.WEEKS`` is the table of weeks.
 * **grading**: never imported by a kernel: ``check``, ``progress``, ``learner``, ``cohort``,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
+from pathlib import Path
 
 from mastery import backend, paths
 from mastery.errors import MasteryError
@@ -80,15 +82,69 @@ def _new_week(args) -> int:
 
 
 def _start(args) -> int:
+    if args.aws_port:
+        os.environ["MASTERY_PORT"] = str(args.aws_port)
+    was_up = backend.probe().up
     _up(args)
-    root = paths.course_root()
+    from mastery import workspace
+
+    # JupyterLab opens on the learner's working copy (work/), never on the course itself:
+    # saved outputs never touch tracked files, and solutions/ is not in the file browser
+    cohort_exchange = _cohort_exchange()
+    if cohort_exchange:
+        mode = (f"cohort mode: fetch and submit in Nbgrader > Assignment List "
+                f"(exchange {cohort_exchange}); check() in an exercise gives your feedback")
+        synced = workspace.sync(trees=("notebooks",))  # exercises come from the exchange
+        config_path = [_JUPYTER / "learner"]
+    else:
+        mode = ("self-study mode: nothing to fetch or submit, so JupyterLab has no Assignments panel; "
+                "check() in an exercise (or `mastery check`) gives your feedback")
+        synced = workspace.sync()
+        config_path = [_JUPYTER / "learner", _JUPYTER / "self-study"]
+    root = synced.root
+    if synced.render():
+        print(synced.render())
     cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={root}", f"--port={args.port}"]
     if args.no_browser:
         cmd.append("--no-browser")
     if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers and CI machines run as root
         cmd.append("--allow-root")
-    print("starting JupyterLab on the course; stop it with Ctrl-C (then `mastery down`)")
-    return subprocess.call(cmd, cwd=root, env=dict(os.environ, MASTERY_COURSE_ROOT=str(root)))
+    env = dict(os.environ, MASTERY_COURSE_ROOT=str(paths.course_root()), MASTERY_PORT=str(backend.port()),
+               JUPYTER_CONFIG_PATH=os.pathsep.join(
+                   [*map(str, config_path), *filter(None, [os.environ.get("JUPYTER_CONFIG_PATH")])]))
+    print(f"{mode}\nstarting JupyterLab on {root}; stop it with Ctrl-C"
+          + ("" if was_up else " (that also stops the local AWS it started)"))
+    proc = subprocess.Popen(cmd, cwd=root, env=env)
+
+    def _terminated(signum, frame):  # `kill`, systemd's stop: end as Ctrl-C does
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _terminated)
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:  # Ctrl-C reaches JupyterLab too (same process group): let it finish
+        try:
+            proc.terminate()
+            return proc.wait(timeout=30)
+        except (KeyboardInterrupt, subprocess.TimeoutExpired):
+            proc.kill()
+            return proc.wait()
+    finally:
+        if not was_up:
+            print(backend.down())
+
+
+_JUPYTER = Path(__file__).with_name("jupyter")
+
+
+def _cohort_exchange() -> str | None:
+    """The exchange of a cohort this learner belongs to (``MASTERY_EXCHANGE``, or nbgrader's
+    ``Exchange.root`` in a configuration file nbgrader finds), else None: self-study."""
+    if os.environ.get("MASTERY_EXCHANGE"):
+        return os.environ["MASTERY_EXCHANGE"]
+    from mastery.grading import learner
+
+    return learner.configured_exchange()
 
 
 # ------------------------------------------------------------------------------- cohorts
@@ -178,10 +234,18 @@ def _learner(args):
     return learner.from_environment(args.exchange, args.student, args.home)
 
 
+def _learner_flags(args) -> str:
+    """The options this command was given, for the next command it suggests."""
+    import shlex
+
+    return "".join(f" --{k} {shlex.quote(v)}" for k in ("exchange", "student", "home")
+                   if (v := getattr(args, k, None)))
+
+
 def _fetch(args) -> int:
     folder = _learner(args).fetch(args.month)
-    print(f"{args.month} is in {folder}; work there, `mastery check {folder}`, "
-          f"then `mastery submit {args.month}`")
+    print(f"{args.month} is in {folder}; work there (`check()` in each exercise, or `mastery check "
+          f"{folder}`), then `mastery submit {args.month}{_learner_flags(args)}`")
     return 0
 
 
@@ -269,7 +333,16 @@ def _add_learner_commands(sub) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="mastery", description="Serverless Mastery Lab")
+    p = argparse.ArgumentParser(
+        prog="mastery", description="Serverless Mastery Lab",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="environment:\n"
+               "  MASTERY_PORT      the local AWS's port (default 4566; the next port is kept for its\n"
+               "                    sidecar)\n"
+               "  MASTERY_WORKDIR   a self-study learner's working copy (default: work/ in the course)\n"
+               "  MASTERY_EXCHANGE  a cohort's exchange folder (learner commands; cohort mode of `start`)\n"
+               "  MASTERY_PROGRESS  your results for `mastery progress` (~/.mastery/progress.jsonl)\n"
+               "  MASTERY_COHORT    the cohort folder for `mastery cohort` commands")
     sub = p.add_subparsers(dest="command", required=True)
     up = sub.add_parser("up", help="use LocalStack if it runs, else start the embedded emulator")
     up.set_defaults(fn=_up)
@@ -282,6 +355,9 @@ def main(argv: list[str] | None = None) -> int:
     s = sub.add_parser("start", help="start the backend and JupyterLab on the course")
     s.add_argument("--no-browser", action="store_true", help="do not open a browser (servers)")
     s.add_argument("--port", type=int, default=8888, help="JupyterLab's port")
+    s.add_argument("--aws-port", type=int, metavar="N",
+                   help="the local AWS's port (default: $MASTERY_PORT, else 4566; N+1 is kept for "
+                        "its sidecar)")
     s.set_defaults(fn=_start)
     n = sub.add_parser("new-week", help="instructor: create a new week's lesson, exercise, package and tests")
     n.add_argument("stem", help="NN-slug, e.g. 13-multi-tenant (the notebooks' file name)")

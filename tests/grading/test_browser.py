@@ -9,10 +9,13 @@ Skipped, saying why, when Playwright or /usr/bin/chromium is missing
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import json
 import os
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -125,3 +128,123 @@ def test_assignments_panel_and_formgrader_in_chromium(lab):
     assert len(collected) == 1, "the panel's Submit reached the instructor's collect"
     assert "Manage Assignments" in seen["formgrader"] and "month-01" in seen["formgrader"]
     print("\n".join(f"--- {k}:\n{v[:600]}" for k, v in seen.items()))
+
+
+# ----------------------------------------------------- a self-study learner's JupyterLab
+
+
+@pytest.fixture
+def learner_lab(tmp_path, local_aws):
+    """`mastery start` as a learner runs it under nohup or systemd: no terminal on stdout (a log
+    file), and a PATH without the course's environment."""
+    need_tool(importlib.util.find_spec("playwright") is not None, "pip install playwright")
+    need_tool(bool(shutil.which(CHROMIUM)), f"{CHROMIUM} not found: apt-get install -y chromium")
+    from mastery import backend
+    from mastery.grading import submissions
+
+    token, port = secrets.token_hex(16), _free_port()
+    work = tmp_path / "work"
+    log = tmp_path / "start.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "MASTERY_EXCHANGE"))}
+    env.update(PATH="/usr/bin:/bin", HOME=str(tmp_path), MASTERY_WORKDIR=str(work), JUPYTER_TOKEN=token,
+               JUPYTER_CONFIG_DIR=str(tmp_path / "jupyter-config"), MASTERY_PORT=str(backend.port()),
+               MASTERY_PROGRESS=str(tmp_path / "progress.jsonl"), MASTERY_LEARNER="browser-learner")
+    mastery = str(Path(sys.executable).parent / "mastery")
+    with log.open("w") as out:
+        proc = subprocess.Popen([mastery, "start", "--no-browser", "--port", str(port)], cwd=tmp_path,
+                                env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                start_new_session=True)
+    try:
+        _wait_http(f"http://127.0.0.1:{port}/api/status?token={token}", proc, log)
+        # the answers, in a module beside the exercise: imported in a cell, never saved in the notebook
+        month = work / "exercises" / "month-01"
+        ref = submissions.reference_submission("month-01", "02-saga-step-functions.ipynb")
+        code = [c.source for c in ref.cells if c.cell_type == "code"
+                and (c.metadata.get("nbgrader", {}).get("solution") or
+                     c.metadata.get("nbgrader", {}).get("grade_id") == "setup")]
+        (month / "answers.py").write_text("\n\n".join(code) + "\n")
+        yield {"url": f"http://127.0.0.1:{port}", "token": token, "root": tmp_path, "work": work, "log": log}
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _wait_for_file(path: Path, seconds: float = 60) -> str:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if path.is_file() and path.read_text().strip():
+            return path.read_text()
+        time.sleep(0.2)
+    raise AssertionError(f"{path} was not written in {seconds} s")
+
+
+def test_in_notebook_check_and_terminal_in_a_learners_lab(learner_lab):
+    from playwright.sync_api import expect, sync_playwright
+
+    base, token, root = learner_lab["url"], learner_lab["token"], learner_lab["root"]
+    nb = "exercises/month-01/02-saga-step-functions.ipynb"
+    seen = {}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.set_default_timeout(120_000)
+            # JupyterLab may ask which kernel to start (a fresh home has no preference): the
+            # notebook's own, Python 3
+            select = page.locator(".jp-Dialog").get_by_role("button", name="Select", exact=True)
+            page.add_locator_handler(select, lambda button: button.click())
+            page.goto(f"{base}/lab/tree/{nb}?token={token}")
+            page.wait_for_selector(".jp-Notebook .jp-Cell")
+            page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for()
+            seen["menus"] = page.locator("#jp-menu-panel, .lm-MenuBar").first.inner_text()
+            # Run All: the last cell (the course footer) runs check() on the blank answers
+            page.get_by_role("menuitem", name="Run", exact=True).click()
+            page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+            first = page.locator(".mastery-check").first
+            first.wait_for()
+            seen["check, blank"] = first.inner_text()
+            # the learner's answers, run in a new cell without saving, then check() again
+            page.locator(".jp-Notebook .jp-Cell").last.click()
+            page.keyboard.press("Escape")
+            page.keyboard.press("b")
+            page.keyboard.press("Enter")
+            page.keyboard.insert_text("from answers import *\ncheck()")
+            page.keyboard.press("Shift+Enter")
+            expect(page.locator(".mastery-check")).to_have_count(2, timeout=120_000)
+            second = page.locator(".mastery-check").nth(1)
+            seen["check, answers run"] = second.inner_text()
+            seen["pass rows"] = second.locator("tr.mastery-pass").count()
+            seen["fail rows"] = second.locator("tr.mastery-fail").count()
+            page.screenshot(path=str(root / "check.png"))
+            seen["toasts"] = page.locator(".Toastify").all_inner_texts()
+
+            # JupyterLab's terminal finds `mastery` although the server has no terminal on stdout
+            page.get_by_role("menuitem", name="File", exact=True).click()
+            page.locator(".lm-Menu-itemLabel").get_by_text("New", exact=True).first.hover()
+            page.locator(".lm-Menu-itemLabel").get_by_text("Terminal", exact=True).first.click()
+            page.locator(".jp-Terminal .xterm").first.click()
+            page.keyboard.type("command -v mastery > ~/which.txt; mastery status > ~/status.txt\n")
+            seen["which"] = _wait_for_file(root / "which.txt")
+            seen["status"] = _wait_for_file(root / "status.txt")
+        finally:
+            with contextlib.suppress(Exception):  # what the page showed last, beside the test's files
+                page.screenshot(path=str(root / "last.png"))
+            browser.close()
+    print("\n".join(f"--- {k}:\n{v}" for k, v in seen.items()))
+
+    assert "FAIL" in seen["check, blank"] and "not done yet" in seen["check, blank"]
+    assert "11 points of hidden tests" in seen["check, blank"], "the check says hidden points remain"
+    assert seen["pass rows"] == 2 and seen["fail rows"] == 0, seen["check, answers run"]
+    saved = json.loads((learner_lab["work"] / nb).read_text())  # whatever autosave wrote meanwhile
+    answers = [c for c in saved["cells"] if c["metadata"].get("nbgrader", {}).get("solution")
+               and c["cell_type"] == "code"]
+    assert all("raise NotImplementedError()" in "".join(c["source"]) for c in answers), \
+        "the notebook's own answer cells are still blank: check() tested what the kernel held"
+    assert seen["which"].strip() == str(Path(sys.executable).parent / "mastery")
+    assert seen["status"].startswith("backend   embedded"), seen["status"]
+    # a self-study lab: no Assignments panel (no exchange), no news toast
+    assert "Nbgrader" not in seen["menus"], seen["menus"]
+    assert not any("news" in t.lower() for t in seen["toasts"]), seen["toasts"]

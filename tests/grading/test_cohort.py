@@ -118,23 +118,26 @@ def _report(path, results):
 def test_progress_reads_the_learners_own_results(tmp_path):
     store = progress.Store(tmp_path / "p.jsonl")
     m1 = tmp_path / "work" / "month-01"
-    store.record(_report(m1 / "02-saga.ipynb", [("t1", False, 2), ("t2", False, 3)]))
-    store.record(_report(m1 / "02-saga.ipynb", [("t1", True, 2), ("t2", False, 3)]))  # newer wins
-    store.record(_report(m1 / "01-es.ipynb", [("a", True, 1)]))
-    store.record(_report(tmp_path / "month-02" / "05-jwt.ipynb", [("x", False, 4)]))
+    store.record(_report(m1 / "02-saga-step-functions.ipynb", [("t1", False, 2), ("t2", False, 3)]))
+    # the newer result wins
+    store.record(_report(m1 / "02-saga-step-functions.ipynb", [("t1", True, 2), ("t2", False, 3)]))
+    store.record(_report(m1 / "01-event-sourcing-cqrs.ipynb", [("a", True, 1)]))
+    store.record(_report(tmp_path / "month-02" / "05-zero-trust.ipynb", [("x", False, 4)]))
     with store.path.open("a") as f:
         f.write('{"torn line\n')
     text = progress.render(store.latest())
-    assert "month-01: 1/2 exercises pass every visible test" in text
-    assert "02-saga" in text and "1/2 tests, 2/5 points" in text and "failing: t2" in text
-    assert "month-02: 0/1" in text
+    # the denominator is the month's four exercises (plus any other checked), not the checked ones
+    assert ("month-01: 1/4 exercises pass every visible test (2 not checked yet: 03-strangler-fig, "
+            "04-canary-releases)") in text
+    assert "02-saga-step-functions" in text and "1/2 tests, 2/5 points" in text and "failing: t2" in text
+    assert "month-02: 0/4" in text
     png = progress.chart(store.latest(), tmp_path / "p.png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_progress_with_no_results_says_what_to_do(tmp_path, capsys):
     code, out, _ = _run(capsys, "progress", "--store", str(tmp_path / "none.jsonl"))
-    assert code == 0 and "run `mastery check month-01`" in out
+    assert code == 0 and "run `check()` in an exercise (or `mastery check month-01`)" in out
 
 
 def test_learner_commands_explain_a_missing_exchange(tmp_path, capsys, monkeypatch):
@@ -163,3 +166,37 @@ def test_check_records_into_the_learners_progress(tmp_path, capsys, monkeypatch)
     code, out, _ = _run(capsys, "progress", "--png", str(tmp_path / "p.png"))
     assert code == 0 and "02-saga-step-functions" in out and "1/2 tests" in out
     assert "failing: test-out-of-stock" in out and (tmp_path / "p.png").is_file()
+
+
+def test_fetch_suggests_submit_with_the_same_options(made, tmp_path, capsys):
+    made.release("month-01")
+    home = tmp_path / "ann-home"
+    code, out, _ = _run(capsys, "fetch", "month-01", "--exchange", str(made.root / "exchange"),
+                        "--student", "ann", "--home", str(home))
+    assert code == 0, out
+    assert (f"`mastery submit month-01 --exchange {made.root / 'exchange'} --student ann "
+            f"--home {home}`") in out
+
+
+def test_fetch_without_an_exchange_says_only_what_to_do(tmp_path):
+    """No nbgrader configuration anywhere: mastery's own message, not nbgrader's warning first."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "MASTERY_EXCHANGE"}
+    env.update(HOME=str(tmp_path), JUPYTER_CONFIG_DIR=str(tmp_path / "jc"))
+    run = subprocess.run([sys.executable, "-m", "mastery.cli", "fetch", "month-01"], cwd=tmp_path,
+                         env=env, capture_output=True, text=True)
+    assert run.returncode == 2
+    assert "nbgrader_config.py file found" not in run.stdout + run.stderr
+    assert run.stderr.startswith("mastery: no exchange folder known: pass --exchange DIR"), run.stderr
+
+
+def test_cohort_config_file_is_valid_python(made):
+    """The cohort's nbgrader_config.py repeats the course's settings as text: every value must
+    survive that (a class object would not), or nbgrader, the formgrader and the Assignments
+    panel all fail to load it."""
+    text = (made.root / "nbgrader_config.py").read_text()
+    compile(text, "nbgrader_config.py", "exec")
+    assert "mastery.grading.authoring.TagTestsRaiseException" in text

@@ -128,6 +128,15 @@ def test_one_server_hub_for_a_cohort(hub):
         assert listed["success"], listed
         assert [(a["assignment_id"], a["status"]) for a in listed["value"]] == [("month-01", "released")]
         assert h.call("GET", "/user/ann/formgrader")[0] == 404, "learners must not get the formgrader"
+        code, text = h.call("GET", "/user/ann/api/contents")
+        assert code == 200 and "solutions" not in {x["name"] for x in json.loads(text)["content"]}, text
+        learner_course = tmp / "hub" / "course"
+        assert (learner_course / "data").is_dir() and not (learner_course / "solutions").exists(), \
+            "a learner's course folder (MASTERY_COURSE_ROOT) must not hold solutions/"
+        code, page = h.call("GET", "/user/ann/lab")
+        disabled = page[page.index('"disabledExtensions"'):][:600]
+        for plugin in ("@jupyterlab/apputils-extension:announcements", "@jupyter/nbgrader:create-assignment"):
+            assert plugin in disabled, f"{plugin} should be off in a learner's lab: {disabled}"
 
         code, text = h.call("POST", "/user/ann/assignments/fetch", {"assignment_id": "month-01", **course})
         assert code == 200 and json.loads(text)["success"], text

@@ -60,11 +60,12 @@ def test_new_week_is_four_places_and_runs(tmp_path):
     src = paths.course_root()
     root = tmp_path / "course"
     root.mkdir()
-    # what the new week needs: the package, nbgrader's config with its header, the tests' conftest
+    # what the new week needs: the package, nbgrader's config with its header and footer, the tests' conftest
     shutil.copytree(src / "src", root / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     (root / "solutions").mkdir()
     (root / "tests").mkdir()
-    shutil.copy(src / "solutions" / "header.ipynb", root / "solutions")
+    for part in ("header.ipynb", "footer.ipynb"):
+        shutil.copy(src / "solutions" / part, root / "solutions")
     shutil.copy(src / "tests" / "conftest.py", root / "tests")
     shutil.copy(src / "nbgrader_config.py", root)
     env = dict(os.environ, PYTHONPATH=str(root / "src"), MASTERY_COURSE_ROOT=str(root))

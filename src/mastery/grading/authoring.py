@@ -85,3 +85,30 @@ def save(nb, path: str | Path) -> Path:
     nbformat.validate(nb)
     nbformat.write(nb, path)
     return path
+
+
+def _preprocessor_base():
+    from nbgrader.preprocessors import NbGraderPreprocessor
+
+    return NbGraderPreprocessor
+
+
+class TagTestsRaiseException(_preprocessor_base()):
+    """A generate_assignment step (nbgrader_config.py): in a release, every read-only code cell
+    after the first answer cell (the *Try it* harnesses and the tests, which fail until the
+    answers are written) is tagged ``raises-exception``, so JupyterLab's *Run All* goes on past
+    them and reaches the exercise's last cell, ``check()``, which shows every test's result.
+    Grading is unchanged: nbgrader runs with errors allowed, and tags are not part of a cell's
+    checksum."""
+
+    def preprocess(self, nb, resources):
+        answered = False
+        for cell in nb.cells:
+            m = cell.metadata.get("nbgrader", {})
+            if m.get("solution"):
+                answered = True
+            elif answered and cell.cell_type == "code" and (m.get("grade") or m.get("locked")):
+                tags = cell.metadata.setdefault("tags", [])
+                if "raises-exception" not in tags:
+                    tags.append("raises-exception")
+        return nb, resources

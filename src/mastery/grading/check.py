@@ -13,11 +13,10 @@ from __future__ import annotations
 import json
 import os
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mastery import paths
+from mastery import feedback, paths
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
@@ -120,57 +119,17 @@ def _copy(cell):
 
 
 # ------------------------------------------------------------------------------- reports
+# The report, the hint rules and what a release says about hidden and manual points are the
+# in-notebook check's (mastery.feedback, kernel-side), so both checks tell a learner the same.
 
-
-@dataclass
-class TestResult:
-    grade_id: str
-    passed: bool
-    points: float
-    max_points: float
-    hint: str = ""
-
-
-@dataclass
-class Report:
-    notebook: str
-    results: list[TestResult] = field(default_factory=list)
-    hidden_points: float = 0.0
-    manual_points: float = 0.0
-    seconds: float = 0.0
-
-    @property
-    def score(self) -> float:
-        return sum(r.points for r in self.results)
-
-    @property
-    def max_score(self) -> float:
-        return sum(r.max_points for r in self.results)
-
-    def render(self) -> str:
-        lines = [f"{self.notebook}"]
-        for r in self.results:
-            mark = "PASS" if r.passed else "FAIL"
-            lines.append(f"  {mark}  {r.grade_id:<32} {r.points:g}/{r.max_points:g}")
-            if r.hint:
-                lines.append(f"        hint: {r.hint}")
-        lines.append(f"  score {self.score:g}/{self.max_score:g} on the visible tests ({self.seconds:.1f} s)")
-        if self.hidden_points:
-            lines.append(f"  + {self.hidden_points:g} points of hidden tests, run when your work is graded")
-        if self.manual_points:
-            lines.append(f"  + {self.manual_points:g} points graded by your instructor")
-        return "\n".join(lines)
+Report = feedback.Report
+TestResult = feedback.TestResult
 
 
 def _hint(cell) -> str:
     for o in cell.get("outputs", []):
         if o.get("output_type") == "error":
-            ename, evalue = o.get("ename", "Error"), o.get("evalue", "")
-            if ename == "AssertionError" and evalue:
-                return evalue
-            if ename == "NotImplementedError":
-                return "not done yet: replace `raise NotImplementedError()` with your code"
-            return f"{ename}: {evalue}"[:300]
+            return feedback.hint(o.get("ename", "Error"), o.get("evalue", ""))
     return ""
 
 
@@ -194,41 +153,28 @@ def execute(nb: NotebookNode, cwd: Path, timeout: int = 120) -> NotebookNode:
 
     resources = {"metadata": {"path": str(cwd)}}
     nb, resources = ClearOutput().preprocess(nb, resources)
-    ex = Execute(timeout=timeout, kernel_name="python3")
-    nb, _ = ex.preprocess(nb, resources)
+    # the kernel's own start-up warnings ("Kernel is running over TCP without encryption": a
+    # local kernel on 127.0.0.1) are not the learner's output
+    ex = Execute(timeout=timeout, kernel_name="python3", extra_arguments=["--IPKernelApp.log_level=ERROR"])
+    before = os.environ.get("NBGRADER_EXECUTION")
+    os.environ["NBGRADER_EXECUTION"] = "mastery-check"  # the notebook's own check() cell stands aside
+    try:
+        nb, _ = ex.preprocess(nb, resources)
+    finally:
+        if before is None:
+            os.environ.pop("NBGRADER_EXECUTION", None)
+        else:
+            os.environ["NBGRADER_EXECUTION"] = before
     return nb
 
 
 def reference_for(path: Path) -> Path:
-    """The released notebook a working copy was made from: ``exercises/<month>/<name>``."""
-    month = next((p for p in reversed(path.resolve().parts[:-1]) if p.startswith("month-")), None)
-    if month is None:
-        raise SubmissionError(
-            f"{path}: cannot tell which month it belongs to; keep it in a folder named month-NN."
-        )
-    ref = paths.exercises_dir() / month / path.name
-    if not ref.is_file():
-        raise SubmissionError(f"{path.name} is not an exercise of {month} (no {ref}).")
-    return ref
-
-
-def hidden_tests(path: Path) -> dict[str, float]:
-    """grade_id -> points of the tests that are hidden in the release (run at grading)."""
-    month = reference_for(path).parent.name
-    src = paths.solutions_dir() / month / path.name
-    if not src.is_file():
-        return {}
-    return {
-        _grade_id(c): float(_meta(c).get("points", 0))
-        for c in read_notebook(src).cells
-        if c.cell_type == "code" and _meta(c).get("grade") and not _meta(c).get("solution")
-        and "### BEGIN HIDDEN TESTS" in c.source
-    }
-
-
-def manual_points(nb: NotebookNode) -> float:
-    return sum(float(_meta(c).get("points", 0)) for c in nb.cells
-               if _meta(c).get("grade") and c.cell_type == "markdown")
+    """The released notebook a working copy was made from (``mastery.feedback.release_for``:
+    the cohort's released copy, else ``exercises/<month>/<name>``; never ``solutions/``)."""
+    try:
+        return feedback.release_for(path)
+    except feedback.CheckProblem as e:
+        raise SubmissionError(str(e)) from e
 
 
 def check_notebook(path: str | os.PathLike, timeout: int = 120) -> Report:
@@ -249,9 +195,10 @@ def check_notebook(path: str | os.PathLike, timeout: int = 120) -> Report:
             f"{path.name} was being checked, so this check says nothing about your work. "
             + ("Start it with `mastery up`, then " if not after.up else "Now ")
             + f"run `mastery check {path}` again.")
-    hidden = hidden_tests(path)
+    release = feedback.read_release(reference_for(path))
+    hidden = feedback.hidden_tests(release)
     visible = [r for r in grade_cells(executed) if r.grade_id not in hidden]
-    report = Report(str(path), visible, sum(hidden.values()), manual_points(reference))
+    report = Report(str(path), visible, sum(hidden.values()), feedback.manual_points(release))
     report.seconds = time.perf_counter() - t0
     return report
 

@@ -8,6 +8,7 @@ command costs no nbgrader start-up. The exchange folder comes from ``--exchange`
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,7 +81,7 @@ def from_environment(exchange: str | None = None, student: str | None = None,
     nbgrader's config; student id from the argument, ``JUPYTERHUB_USER`` or the login name."""
     from nbgrader.utils import get_username
 
-    root = exchange or os.environ.get("MASTERY_EXCHANGE") or _configured_exchange()
+    root = exchange or os.environ.get("MASTERY_EXCHANGE") or configured_exchange()
     if not root:
         raise ExchangeProblem("no exchange folder known: pass --exchange DIR, set MASTERY_EXCHANGE, "
                               "or ask your instructor for the nbgrader_config.py naming Exchange.root")
@@ -88,11 +89,14 @@ def from_environment(exchange: str | None = None, student: str | None = None,
     return Learner(Path(root), sid, Path(home or os.getcwd()))
 
 
-def _configured_exchange() -> str | None:
+def configured_exchange() -> str | None:
+    """nbgrader's ``Exchange.root`` if a configuration file nbgrader finds sets it. Quietly:
+    no configuration file is a normal answer here (self-study), not nbgrader's warning."""
     try:
         from nbgrader.apps.nbgraderapp import NbGraderApp
 
         app = NbGraderApp()
+        app.log.setLevel(logging.CRITICAL)
         app.load_config_file()
         root = app.config.Exchange.get("root")
         return str(root) if root else None

@@ -8,19 +8,15 @@ small chart (tests passed per exercise, grouped by month).
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
-import re
 from pathlib import Path
 
-_MONTH = re.compile(r"month-\d+")
+from mastery import feedback, paths
 
 
 def default_path() -> Path:
-    if os.environ.get("MASTERY_PROGRESS"):
-        return Path(os.environ["MASTERY_PROGRESS"])
-    return Path.home() / ".mastery" / "progress.jsonl"
+    return feedback.progress_path()
 
 
 class Store:
@@ -28,21 +24,8 @@ class Store:
         self.path = Path(path) if path else default_path()
 
     def record(self, report) -> dict:
-        """Append one ``grading.Report`` (from ``mastery check``)."""
-        nb = Path(report.notebook)
-        month = next((p for p in reversed(nb.resolve().parts[:-1]) if _MONTH.fullmatch(p)), "unknown")
-        entry = {
-            "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "month": month,
-            "exercise": nb.stem,
-            "tests": [{"id": r.grade_id, "passed": r.passed, "points": r.points, "max": r.max_points}
-                      for r in report.results],
-            "hidden_points": report.hidden_points,
-        }
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a") as f:
-            f.write(json.dumps(entry) + "\n")
-        return entry
+        """Append one report (from ``mastery check`` or the in-notebook ``check()``)."""
+        return feedback.record_progress(report, self.path)
 
     def entries(self) -> list[dict]:
         if not self.path.is_file():
@@ -77,17 +60,33 @@ def summary(latest: dict[tuple[str, str], dict]) -> list[dict]:
     return rows
 
 
+def exercises_of(month: str) -> list[str]:
+    """The exercises a month has (its released notebooks), checked or not."""
+    try:
+        folder = paths.exercises_dir() / month
+    except FileNotFoundError:
+        return []
+    if not folder.is_dir() and os.environ.get("MASTERY_EXCHANGE"):
+        folder = Path(os.environ["MASTERY_EXCHANGE"]) / feedback.COURSE_ID / "outbound" / month
+    return sorted(p.stem for p in folder.glob("*.ipynb")) if folder.is_dir() else []
+
+
 def render(latest: dict[tuple[str, str], dict]) -> str:
     rows = summary(latest)
     if not rows:
-        return "no results yet: run `mastery check month-01` and your progress appears here"
+        return ("no results yet: run `check()` in an exercise (or `mastery check month-01`) and "
+                "your progress appears here")
     lines, month = [], None
     for r in rows:
         if r["month"] != month:
             month = r["month"]
             done = [x for x in rows if x["month"] == month]
             full = sum(x["passed"] == x["tests"] for x in done)
-            lines.append(f"{month}: {full}/{len(done)} exercises pass every visible test")
+            # the denominator is the month's exercises, not only the ones checked so far
+            every = set(exercises_of(month)) | {x["exercise"] for x in done}
+            unchecked = sorted(every - {x["exercise"] for x in done})
+            todo = f" ({len(unchecked)} not checked yet: {', '.join(unchecked)})" if unchecked else ""
+            lines.append(f"{month}: {full}/{len(every)} exercises pass every visible test{todo}")
         bar = "#" * r["passed"] + "." * (r["tests"] - r["passed"])
         lines.append(f"  {r['exercise']:<32} {bar:<12} {r['passed']}/{r['tests']} tests, "
                      f"{r['points']:g}/{r['max']:g} points")
