@@ -59,3 +59,20 @@ def test_trusted_checks_catch_what_the_kernel_cannot_see(tmp_path):
     out = nbformat.read(course.root / "autograded" / "bad" / MONTH / NB, as_version=4)
     text = json.dumps(_cell(out, "test-budget-alerts").outputs)
     assert "TrustedCheckFailed" in text and "not one budget per team" in text
+
+
+def test_the_guard_passes_genuine_state_and_names_what_was_replaced():
+    import types
+
+    from mastery.expect import expect
+    from mastery.weeks.w10_finops_governance import governance
+
+    guard = compile(integrity.prelude({"expect": ("mastery.expect", "expect"),
+                                       "governance": ("mastery.weeks.w10_finops_governance", "governance")}),
+                    "<guard>", "exec")
+    exec(guard, {"expect": expect, "governance": governance})  # nothing changed: silent
+    for bad, named in (({"expect": lambda *a, **k: None, "governance": governance}, "'expect'"),
+                       ({"expect": expect, "governance": types.SimpleNamespace()}, "'governance'")):
+        with pytest.raises(Exception, match=f"scores 0: .*{named}") as e:
+            exec(guard, bad)
+        assert type(e.value).__name__ == "TamperingDetected"

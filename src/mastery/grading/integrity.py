@@ -110,22 +110,8 @@ __mastery_fp, __mastery_stdlib, __mastery_bind = __FP__, __STDLIB__, __BIND__
 def __mastery_guard(__fp, __stdlib, __bindings):
     import hashlib, sys, types
 
-    def digest(code):
-        h = hashlib.sha256()
-
-        def feed(c):
-            h.update(c.co_code)
-            h.update(repr(c.co_names).encode())
-            for k in c.co_consts:
-                if isinstance(k, types.CodeType):
-                    feed(k)
-                elif isinstance(k, frozenset):
-                    h.update(repr(sorted(map(repr, k))).encode())
-                else:
-                    h.update(repr(k).encode())
-
-        feed(code)
-        return h.hexdigest()[:20]
+__CODE_DIGEST__
+    digest = code_digest
 
     changed = []
     for mod, funcs in __fp.items():
@@ -205,7 +191,12 @@ def setup_bindings(nb) -> dict[str, tuple[str, str | None]]:
 def prelude(bindings: dict[str, tuple[str, str | None]]) -> str:
     """Python source the grader runs in the kernel before each test cell: silent, unless it
     finds tampering, which it raises as ``TamperingDetected``."""
-    return (_PRELUDE.replace("__FP__", repr(fingerprints()))
+    import inspect
+    import textwrap
+
+    digest_source = textwrap.indent(inspect.getsource(code_digest), "    ")
+    return (_PRELUDE.replace("__CODE_DIGEST__", digest_source)
+            .replace("__FP__", repr(fingerprints()))
             .replace("__STDLIB__", repr(STDLIB))
             .replace("__BIND__", repr(bindings))).strip() + "\n"
 
