@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from mastery import data
+from mastery.errors import MasteryError
 
 # ------------------------------------------------------------------------------ prices
 # AWS Lambda, us-east-1, https://aws.amazon.com/lambda/pricing/ (first pricing tier; figures
@@ -67,9 +68,40 @@ def size_step(instance_type: str, step: int) -> str | None:
 
 
 def tags(series: pd.Series) -> pd.DataFrame:
-    """FOCUS ``Tags`` (a JSON object per row, empty or null when untagged) as one column per key."""
-    parsed = [json.loads(t) if isinstance(t, str) and t.strip() else {} for t in series]
+    """FOCUS ``Tags`` (a JSON object per row; empty, ``NULL``, JSON ``null`` or missing when
+    untagged) as one column per key, with the series' index. A value that is not a JSON object
+    raises :class:`BillingDataError` naming its row."""
+    parsed = []
+    for pos, (label, t) in enumerate(series.items(), 1):
+        try:
+            parsed.append(_tag_object(t))
+        except ValueError as e:
+            raise BillingDataError(f"Tags, row {pos} (index {label!r}): {e}") from None
     return pd.DataFrame(parsed, index=series.index)
+
+
+def _tag_object(t) -> dict:
+    """One ``Tags`` cell as a dict ({} when untagged); ValueError if it is not a JSON object."""
+    if t is None or (isinstance(t, float) and np.isnan(t)) or t is pd.NA:
+        return {}
+    if not isinstance(t, str):
+        raise ValueError(f"{t!r} is not a JSON object")
+    text = t.strip()
+    if text in NULL_TOKENS:
+        return {}
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ValueError(f"{_short(t)} is not valid JSON ({e.msg} at character {e.pos})") from None
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValueError(f"{_short(t)} is JSON but not an object of key-value pairs")
+    return value
+
+
+def _short(text: str, n: int = 60) -> str:
+    return repr(text if len(text) <= n else text[:n] + "...")
 
 
 # ------------------------------------------------------------------------ FOCUS billing
@@ -329,8 +361,222 @@ def make_power_tuning(seed: int = 9, profile: str = "image", runs: int = 30,
 FOLDER = "cost_analytics"
 
 
-def load_billing() -> pd.DataFrame:
-    return data.read_csv(f"{FOLDER}/focus_billing.csv", keep_default_na=False, na_values=[""])
+# ------------------------------------------------------------------ any FOCUS export
+
+SAMPLE_FOLDER = "focus-1.0-sample"          # the FinOps Foundation's public sample (CC BY 4.0)
+NULL_TOKENS = ("", "NULL")                  # how FOCUS CSV exports write a null cell
+# FOCUS 1.0-1.2 columns whose values are decimals; every other column is kept as text (account
+# ids that look numeric keep their leading zeros), and the four period columns become timestamps.
+FOCUS_NUMERIC = (
+    "BilledCost", "ContractedCost", "ContractedUnitPrice", "EffectiveCost", "ListCost", "ListUnitPrice",
+    "PricingQuantity", "ConsumedQuantity", "CommitmentDiscountQuantity",
+    "PricingCurrencyContractedUnitPrice", "PricingCurrencyEffectiveCost", "PricingCurrencyListUnitPrice",
+)
+FOCUS_TIMESTAMPS = ("BillingPeriodStart", "BillingPeriodEnd", "ChargePeriodStart", "ChargePeriodEnd")
+# what the week's analyses need in every row (FOCUS: "MUST NOT be null" for each of them)
+FOCUS_REQUIRED = ("ChargePeriodStart", "ServiceName", "BilledCost", "EffectiveCost")
+
+
+class BillingDataError(MasteryError, ValueError):
+    """A billing file or table that cannot be analysed as it is; the message names the row and
+    the column, and what a FOCUS file has there instead."""
+
+
+def load_billing(path=None) -> pd.DataFrame:
+    """A FOCUS billing export (1.0, 1.1 or 1.2; CSV, optionally ``.gz``) as a table every week-9
+    analysis can use; without ``path``, the course's generated file (data/cost_analytics).
+
+    The same rules for every export (see :func:`normalise_billing`): ``NULL`` and empty cells are
+    missing values (NaN), never a label; the FOCUS cost and quantity columns are floats; the four
+    period columns are UTC timestamps, whichever ISO 8601 style each row is written in (with or
+    without ``T``, fractions, ``Z``, an offset such as ``+02:00``, or no zone at all, which FOCUS
+    defines as UTC); ``Tags`` is a JSON object per row, ``"{}"`` when untagged; every other column
+    is text. Nothing is dropped: every data row of the file is a row of the table, or the load
+    fails with a :class:`BillingDataError` naming the row and the column.
+    """
+    import csv
+    import gzip
+    from pathlib import Path
+
+    source = data.path(f"{FOLDER}/focus_billing.csv") if path is None else Path(path)
+    if not source.is_file():
+        raise FileNotFoundError(f"{source}: no such billing file (give the path of a FOCUS CSV export)")
+    opener = gzip.open if source.suffix == ".gz" else open
+    try:
+        with opener(source, "rt", encoding="utf-8-sig", newline="") as f:
+            reader = csv.reader(f)                 # pandas pads short rows silently: count first
+            header = next(reader, None)
+            if not header:
+                raise BillingDataError(f"{source}: the file is empty; a FOCUS export starts with its header")
+            n = 0
+            for row in reader:
+                if not row:
+                    continue                       # a blank line (pandas skips it too)
+                n += 1
+                if len(row) != len(header):
+                    raise BillingDataError(
+                        f"{source}: data row {n} (line {reader.line_num}) has {len(row)} fields, the header "
+                        f"{len(header)}: the file is cut short or a field is not quoted; nothing was loaded")
+        frame = pd.read_csv(source, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig")
+    except (UnicodeDecodeError, csv.Error, gzip.BadGzipFile, EOFError, pd.errors.ParserError) as e:
+        raise BillingDataError(f"{source}: not a readable CSV export ({e})") from e
+    names = [h.strip() for h in header]
+    dup = sorted({c for c in names if names.count(c) > 1})
+    if dup:
+        raise BillingDataError(f"{source}: column(s) {dup} appear more than once in the header")
+    frame.columns = names
+    if len(frame) != n:
+        raise BillingDataError(f"{source}: {n} data rows but pandas read {len(frame)}; check the quoting")
+    return normalise_billing(frame, source=str(source))
+
+
+def normalise_billing(frame: pd.DataFrame, source: str = "billing") -> pd.DataFrame:
+    """``frame`` (a FOCUS table, cells as text or already typed) by :func:`load_billing`'s rules:
+    a new table, same rows and columns in the same order. ``source`` names it in errors."""
+    cols = [str(c) for c in frame.columns]
+    dup = sorted({c for c in cols if cols.count(c) > 1})
+    if dup:
+        raise BillingDataError(f"{source}: column(s) {dup} appear more than once in the header")
+    missing = [c for c in FOCUS_REQUIRED if c not in cols]
+    if missing:
+        raise BillingDataError(f"{source}: no column {missing}; a FOCUS export has them (found: {cols[:12]}"
+                               f"{' ...' if len(cols) > 12 else ''}); the header must name FOCUS columns")
+    out = {}
+    for col in cols:
+        values = frame[col].reset_index(drop=True)
+        if col == "Tags":
+            out[col] = _normalise_tags(values, source)
+            continue
+        null = _is_null(values)
+        if col in FOCUS_NUMERIC:
+            out[col] = _numbers(values, null, col, source)
+        elif col in FOCUS_TIMESTAMPS:
+            out[col] = _timestamps(values, null, col, source)
+        else:
+            text = values.astype(object).where(~null, np.nan)
+            if pd.api.types.infer_dtype(text, skipna=True) not in ("string", "empty"):
+                other = ~null & text.map(lambda v: not isinstance(v, str))   # typed cells become text
+                text[other] = text[other].astype(str)
+            out[col] = text
+        if col in FOCUS_REQUIRED and null.any():
+            raise BillingDataError(f"{source}: row {_row(null)}, column {col}: empty (NULL); FOCUS requires "
+                                   f"a value in every row ({int(null.sum())} row(s) have none)")
+    if "Tags" not in cols:          # FOCUS makes Tags optional: no column means nothing is tagged
+        out["Tags"] = pd.Series("{}", index=pd.RangeIndex(len(frame)), dtype=object)
+    return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
+
+
+def _is_null(values: pd.Series) -> pd.Series:
+    """Missing, empty or the literal NULL."""
+    null = values.isna()
+    if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+        null |= values.isin(NULL_TOKENS)
+    return null.astype(bool)
+
+
+def _row(mask: pd.Series) -> int:
+    """1-based data row of the first True (the header not counted)."""
+    return int(np.flatnonzero(mask.to_numpy())[0]) + 1
+
+
+def _numbers(values, null, col, source) -> pd.Series:
+    num = pd.to_numeric(values.where(~null, np.nan), errors="coerce").astype(float)
+    bad = ~null & ~np.isfinite(num.fillna(0.0)) | ~null & num.isna()
+    if bad.any():
+        i = _row(bad)
+        raise BillingDataError(f"{source}: row {i}, column {col}: {values.iloc[i - 1]!r} is not a number "
+                               f"(a plain decimal such as 12.5; {int(bad.sum())} bad value(s) in {col})")
+    return num.where(~null, np.nan)
+
+
+def _timestamps(values, null, col, source) -> pd.Series:
+    if isinstance(values.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(values.dtype):
+        ts = values if isinstance(values.dtype, pd.DatetimeTZDtype) else values.dt.tz_localize("UTC")
+        return ts.dt.tz_convert("UTC")
+    codes, uniques = pd.factorize(values.astype(object).where(~null, None))     # each distinct text once
+    parsed = pd.to_datetime(pd.Series([_iso_text(u) for u in uniques], dtype=object), utc=True,
+                            format="ISO8601", errors="coerce")
+    ts = pd.Series(pd.DatetimeIndex(parsed).take(codes, allow_fill=True, fill_value=pd.NaT))
+    bad = ~null & ts.isna()
+    if bad.any():
+        i = _row(bad)
+        raise BillingDataError(f"{source}: row {i}, column {col}: {values.iloc[i - 1]!r} is not an ISO 8601 "
+                               "timestamp (FOCUS writes e.g. 2024-09-01T00:00:00Z; "
+                               f"{int(bad.sum())} bad value(s) in {col})")
+    return ts
+
+
+def _iso_text(v) -> str:
+    if isinstance(v, pd.Timestamp):
+        return v.isoformat()
+    text = str(v).strip()
+    if text.endswith(" UTC"):          # BigQuery's style: 2024-09-01 00:00:00 UTC
+        text = text[:-4] + "Z"
+    return text
+
+
+def _normalise_tags(values, source) -> pd.Series:
+    """Each distinct Tags cell parsed once: a JSON object as written, "{}" when untagged."""
+    codes, uniques = pd.factorize(values.astype(object))        # missing cells get code -1
+    canon = []
+    for code, u in enumerate(uniques):
+        try:
+            obj = _tag_object(u)
+        except ValueError as e:
+            row = _row(pd.Series(codes == code))
+            raise BillingDataError(f"{source}: row {row}, column Tags: {e}") from None
+        canon.append(u.strip() if obj else "{}")
+    return pd.Series(np.array([*canon, "{}"], dtype=object)[codes], dtype=object)
+
+
+# how real exports write one instant: the generated file's style, the FOCUS 1.0 sample's (no zone,
+# a space), fractions of a second, and another zone's local time with its offset
+EXPORT_TIMESTAMP_STYLES = ("Z", "naive", "fraction", "-05:00")
+
+
+def write_export(frame: pd.DataFrame, path, null: str = "NULL", mixed_timestamps: bool = True) -> None:
+    """Write a FOCUS table the way real exports differ from the course's file: every field quoted,
+    empty cells and untagged ``Tags`` as ``null`` (every other untagged row as ``{}``), and with
+    ``mixed_timestamps`` each row's period columns in the next of :data:`EXPORT_TIMESTAMP_STYLES`.
+    Same instants, same costs: :func:`load_billing` must read it back to the same table."""
+    import csv
+
+    out = frame.copy()
+    n = len(out)
+    style = [EXPORT_TIMESTAMP_STYLES[i % len(EXPORT_TIMESTAMP_STYLES)] if mixed_timestamps else "Z"
+             for i in range(n)]
+    for col in FOCUS_TIMESTAMPS:
+        if col not in out:
+            continue
+        ts = pd.to_datetime(out[col], utc=True, format="ISO8601")
+        cells = []
+        for t, st in zip(ts, style, strict=True):
+            if pd.isna(t):
+                cells.append(null)
+            elif st == "naive":
+                cells.append(t.strftime("%Y-%m-%d %H:%M:%S"))
+            elif st == "fraction":
+                cells.append(t.strftime("%Y-%m-%dT%H:%M:%S.000Z"))
+            elif st == "-05:00":
+                cells.append((t - pd.Timedelta(hours=5)).strftime("%Y-%m-%dT%H:%M:%S-05:00"))
+            else:
+                cells.append(t.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        out[col] = cells
+    for col in out.columns:
+        if col in FOCUS_TIMESTAMPS:
+            continue
+        values = out[col].astype(object)
+        empty = values.isna() | values.isin(["", "{}"] if col == "Tags" else [""])
+        if col == "Tags":
+            empty &= np.arange(n) % 2 == 0          # every other untagged row keeps its "{}"
+        out[col] = values.where(~empty, null)
+    out.to_csv(path, index=False, quoting=csv.QUOTE_ALL, lineterminator="\n")
+
+
+def load_focus_sample() -> pd.DataFrame:
+    """The FinOps Foundation's public FOCUS 1.0 sample (data/focus-1.0-sample, CC BY 4.0): 1,000
+    anonymised rows of AWS, Microsoft and Oracle bills, loaded by :func:`load_billing`."""
+    return load_billing(data.path(f"{SAMPLE_FOLDER}/focus_sample.csv"))
 
 
 def load_orders() -> pd.DataFrame:
