@@ -125,3 +125,126 @@ def test_assignments_panel_and_formgrader_in_chromium(lab):
     assert len(collected) == 1, "the panel's Submit reached the instructor's collect"
     assert "Manage Assignments" in seen["formgrader"] and "month-01" in seen["formgrader"]
     print("\n".join(f"--- {k}:\n{v[:600]}" for k, v in seen.items()))
+
+
+# ------------------------------------------- a graded cohort: feedback and `mastery cohort lab`
+
+MONTH, SAGA = "month-01", "02-saga-step-functions.ipynb"
+
+
+def _chromium():
+    need_tool(importlib.util.find_spec("playwright") is not None, "pip install playwright")
+    need_tool(bool(shutil.which(CHROMIUM)), f"{CHROMIUM} not found: apt-get install -y chromium")
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """A cohort (in a folder named `cohort`, as the issue's) where bob fetched month-01 through the
+    exchange, handed in a wrong saga (it loses hidden tests), was collected, autograded and got
+    his feedback released, and fetched it."""
+    _chromium()
+    from mastery.grading import submissions
+    from mastery.grading.learner import Learner
+
+    tmp = tmp_path_factory.mktemp("graded")
+    c, _ = cohort.Cohort.create(tmp / "cohort")
+    (tmp / "roster.csv").write_text("id,first_name,last_name,email\nbob,Bob,Ng,bob@example.org\n")
+    c.import_roster(tmp / "roster.csv")
+    c.release(MONTH)
+    bob = Learner(exchange=c.root / "exchange", student_id="bob", home=tmp / "bob")
+    folder = bob.fetch(MONTH)
+    wrong = next(w for w in submissions.wrong_answers()
+                 if w.notebook == SAGA and w.name == "catch_replaces_input")
+    for p in Path(folder).glob("*.ipynb"):
+        p.unlink()
+    import nbformat
+
+    nbformat.write(submissions.wrong_submission(wrong), Path(folder) / SAGA)
+    bob.submit(MONTH)
+    c.collect(MONTH)
+    summary = c.autograde_all(MONTH, workers=1, progress=False)
+    assert summary.graded == ["bob"], summary.render()
+    done, problems = c.feedback(MONTH)
+    assert done == ["bob"], problems
+    html = [p for p in bob.fetch_feedback(MONTH) if p.name == SAGA.replace(".ipynb", ".html")]
+    assert html, "bob fetched his feedback"
+    return {"cohort": c, "tmp": tmp, "feedback": html[0], "wrong": wrong}
+
+
+def _hidden_tests(autograded: Path, released: Path) -> dict[str, dict]:
+    """grade_id -> points, error message and the hidden lines (those the released notebook does
+    not hold anyway), from the autograded notebook."""
+    import nbformat
+
+    from mastery.grading.feedback import is_hidden_test
+
+    public = "\n".join(c.source for c in nbformat.read(released, as_version=4).cells)
+    out = {}
+    for cell in nbformat.read(autograded, as_version=4).cells:
+        if is_hidden_test(cell):
+            errors = [o for o in cell.outputs if o.output_type == "error"]
+            hidden = cell.source.split("BEGIN HIDDEN TESTS", 1)[1].split("END HIDDEN TESTS", 1)[0]
+            out[cell.metadata.nbgrader.grade_id] = {
+                "points": cell.metadata.nbgrader.points,
+                "message": f"{errors[0].ename}: {errors[0].evalue}" if errors else None,
+                "lines": [x for x in map(str.strip, hidden.splitlines())
+                          if len(x) > 25 and not x.startswith("#") and x not in public]}
+    return out
+
+
+def _page_text_and_table_gap(page) -> tuple[str, float, str]:
+    """The page's text, the horizontal gap in pixels between the words "part" and "you write" of
+    the exercise's parts table (header cells), and the header cell's computed border."""
+    gap = page.evaluate("""() => {
+        const ths = [...document.querySelectorAll('th')];
+        const a = ths.find(t => t.textContent.trim() === 'part');
+        const b = ths.find(t => t.textContent.trim() === 'you write');
+        if (!a || !b) return -1;
+        const box = el => { const r = document.createRange(); r.selectNodeContents(el);
+                            return r.getBoundingClientRect(); };
+        return box(b).left - box(a).right;
+    }""")
+    border = page.evaluate("""() => {
+        const th = [...document.querySelectorAll('th')].find(t => t.textContent.trim() === 'part');
+        return th ? getComputedStyle(th).borderRightStyle : ''; }""")
+    return page.locator("body").inner_text(), gap, border
+
+
+def test_released_feedback_shows_hidden_tests_without_their_code(graded):
+    """Issue 14, item 9: a learner's feedback names each hidden test, its points, passed or
+    failed and its failure message, and holds none of its code (nbgrader's default holds all
+    of it). Switched to `source`, the same feedback holds the code: the check can fail. Also the
+    exercise's parts table is readable (item: "partyou write")."""
+    from playwright.sync_api import sync_playwright
+
+    c = graded["cohort"]
+    hidden = _hidden_tests(c.root / "autograded" / "bob" / MONTH / SAGA, c.root / "release" / MONTH / SAGA)
+    assert any(h["message"] for h in hidden.values()) and any(not h["message"] for h in hidden.values())
+    assert all(h["lines"] for h in hidden.values())
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.goto(graded["feedback"].as_uri())
+            text, gap, border = _page_text_and_table_gap(page)
+            page.screenshot(path=str(graded["tmp"] / "feedback.png"), full_page=True)
+            c.update_settings(feedback_hidden_tests="source")
+            try:
+                c.feedback(MONTH)
+                page.goto((c.root / "feedback" / "bob" / MONTH / SAGA.replace(".ipynb", ".html")).as_uri())
+                full = page.locator("body").inner_text()
+            finally:
+                c.update_settings(feedback_hidden_tests="summary")
+        finally:
+            browser.close()
+    for gid, h in hidden.items():
+        outcome = "failed" if h["message"] else "passed"
+        plural = "point" if h["points"] == 1 else "points"
+        assert f"hidden test {gid} ({h['points']:g} {plural}): {outcome}" in text, gid
+        if h["message"]:
+            assert h["message"] in text, (gid, h["message"])
+        leaked = [line for line in h["lines"] if line in text]
+        assert not leaked, f"{gid}: hidden test code in the feedback: {leaked}"
+        assert all(line in full for line in h["lines"]), f"{gid}: the `source` setting shows the code"
+    assert "BEGIN HIDDEN TESTS" not in text
+    assert gap >= 8 and border not in ("", "none"), (gap, border)

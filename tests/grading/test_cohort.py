@@ -163,3 +163,23 @@ def test_check_records_into_the_learners_progress(tmp_path, capsys, monkeypatch)
     code, out, _ = _run(capsys, "progress", "--png", str(tmp_path / "p.png"))
     assert code == 0 and "02-saga-step-functions" in out and "1/2 tests" in out
     assert "failing: test-out-of-stock" in out and (tmp_path / "p.png").is_file()
+
+
+def test_hidden_tests_in_feedback_is_a_cohort_setting_summary_by_default(tmp_path, made, capsys):
+    cfg = made.root / "nbgrader_config.py"
+    assert made.feedback_hidden_tests == "summary"
+    assert "mastery.grading.feedback.HideHiddenTests" in cfg.read_text()
+    code, out, _ = _run(capsys, "cohort", "settings", "--cohort", str(made.root),
+                        "--feedback-hidden-tests", "source")
+    assert code == 0 and "feedback_hidden_tests  source" in out
+    assert json.loads((made.root / "cohort.json").read_text())["feedback_hidden_tests"] == "source"
+    assert "HideHiddenTests" not in cfg.read_text(), "nbgrader and the formgrader follow the setting"
+    assert "mastery.grading.feedback.NotebookStyle" in cfg.read_text()
+    # a cohort made before the setting existed gets the default, and its config follows
+    settings = json.loads((made.root / "cohort.json").read_text())
+    del settings["feedback_hidden_tests"]
+    (made.root / "cohort.json").write_text(json.dumps(settings))
+    assert cohort.Cohort(made.root).feedback_hidden_tests == "summary"
+    assert "HideHiddenTests" in cfg.read_text()
+    with pytest.raises(SystemExit):
+        cli.main(["cohort", "settings", "--cohort", str(made.root), "--feedback-hidden-tests", "all"])
