@@ -248,3 +248,72 @@ def test_released_feedback_shows_hidden_tests_without_their_code(graded):
         assert all(line in full for line in h["lines"]), f"{gid}: the `source` setting shows the code"
     assert "BEGIN HIDDEN TESTS" not in text
     assert gap >= 8 and border not in ("", "none"), (gap, border)
+
+
+def test_mastery_cohort_lab_opens_the_formgrader_on_the_cohort(graded, local_aws):
+    """Issue 14, item 8: `mastery cohort lab`, run from anywhere (here: the course repository),
+    serves JupyterLab on the cohort; Nbgrader > Formgrader lists the released month with its
+    submission (not a "draft" with 0 submissions, no exchange warning), opens bob's notebook
+    for grading with a readable parts table, and no gradebook is written into the repository."""
+    from playwright.sync_api import sync_playwright
+
+    from mastery import paths
+
+    c, tmp = graded["cohort"], graded["tmp"]
+    repo_db = paths.course_root() / "gradebook.db"
+    had_db = repo_db.exists()
+    token, port = secrets.token_hex(16), _free_port()
+    (tmp / "lab-config").mkdir(exist_ok=True)
+    env = dict(os.environ, HOME=str(tmp / "instructor"), JUPYTER_CONFIG_DIR=str(tmp / "lab-config"),
+               JUPYTER_DATA_DIR=str(tmp / "lab-data"))
+    env.pop("MASTERY_COHORT", None)
+    log = tmp / "cohort-lab.log"
+    cmd = [sys.executable, "-m", "mastery.cli", "cohort", "lab", "--cohort", str(c.root), "--no-browser",
+           "--port", str(port), "--", "--ip=127.0.0.1", f"--IdentityProvider.token={token}"]
+    with log.open("w") as out:
+        proc = subprocess.Popen(cmd, cwd=paths.course_root(), env=env, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    with c.api.gradebook as gb:
+        submission = gb.find_submission_notebook(SAGA[:-6], MONTH, "bob").id
+    seen = {}
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_http(f"{base}/api/status?token={token}", proc, log)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+            try:
+                page = browser.new_page(viewport={"width": 1400, "height": 900})
+                page.set_default_timeout(90_000)
+                page.goto(f"{base}/lab?token={token}")
+                page.wait_for_selector("#jp-main-dock-panel")
+                page.get_by_role("menuitem", name="Nbgrader").click()
+                page.get_by_role("menuitem", name="Formgrader").click()
+                fg = page.frame_locator("iframe").first
+                row = fg.locator("tr", has_text=MONTH).first
+                row.wait_for()
+                fg.locator("td", has_text="released").first.wait_for()
+                seen["formgrader"] = fg.locator("body").inner_text()
+                seen["row"] = row.inner_text()
+                page.screenshot(path=str(tmp / "cohort-lab-formgrader.png"))
+
+                page.goto(f"{base}/formgrader/submissions/{submission}/?index=0")
+                page.get_by_text("Student's answer").first.wait_for()
+                seen["grading"], seen["gap"], seen["border"] = _page_text_and_table_gap(page)
+                page.screenshot(path=str(tmp / "cohort-lab-grading.png"))
+            finally:
+                browser.close()
+    finally:
+        os.killpg(proc.pid, 15)
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, 9)
+    print("\n".join(f"--- {k}:\n{str(v)[:800]}" for k, v in seen.items()))
+    cells = seen["row"].split()
+    assert MONTH in cells and "released" in cells and "draft" not in cells, seen["row"]
+    assert "1" in cells, f"bob's submission is counted: {seen['row']}"
+    assert "exchange" not in seen["formgrader"].lower(), "no warning about the exchange"
+    assert "Student's answer" in seen["grading"] and "test-payment-declined" in seen["grading"]
+    assert seen["gap"] >= 8 and seen["border"] not in ("", "none"), (seen["gap"], seen["border"])
+    assert repo_db.exists() == had_db, "the formgrader wrote a gradebook into the course repository"
+    assert "starting JupyterLab on cohort" in log.read_text()

@@ -15,7 +15,7 @@ nbgrader settings (:func:`mastery.grading.cohort.config`) put into nbgrader's HT
 
 from __future__ import annotations
 
-from nbconvert.preprocessors import Preprocessor
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor, Preprocessor
 from traitlets import Bool, Unicode
 
 _BEGIN, _END = "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"  # nbgrader's ClearHiddenTests delimiters
@@ -90,16 +90,16 @@ class HideHiddenTests(Preprocessor):
         return cell, resources
 
 
-class NotebookStyle(Preprocessor):
-    """Add :data:`NOTEBOOK_CSS` to the CSS nbgrader's feedback and formgrade templates inline
-    (``resources['inlining']['css']``). Runs after nbconvert's ``CSSHTMLHeaderPreprocessor``,
-    which replaces that list."""
+class NotebookStyle(CSSHTMLHeaderPreprocessor):
+    """nbconvert's ``CSSHTMLHeaderPreprocessor`` (the code highlighting CSS nbgrader's feedback
+    and formgrade templates inline) plus :data:`NOTEBOOK_CSS`. It takes that preprocessor's
+    place (the cohort's config disables the original, which would run after it and replace the
+    CSS: the templates' conf.json registers it last)."""
 
     enabled = Bool(True).tag(config=True)
     css = Unicode(NOTEBOOK_CSS).tag(config=True)
 
     def preprocess(self, nb, resources):
-        css = resources.setdefault("inlining", {}).setdefault("css", [])
-        if self.css not in css:
-            css.append(self.css)
+        nb, resources = super().preprocess(nb, resources)
+        resources["inlining"]["css"].append(self.css)
         return nb, resources

@@ -62,12 +62,14 @@ def config(root: Path, timeout: int | None = None, late_policy: str = "none",
         "nbconvert.preprocessors.ClearMetadataPreprocessor", "nbgrader.preprocessors.LimitOutput",
         "nbgrader.preprocessors.SaveAutoGrades", "nbgrader.preprocessors.AssignLatePenalties",
         "nbgrader.preprocessors.CheckCellMetadata"]
-    # feedback: nbgrader's steps (GetGrades, CSSHTMLHeaderPreprocessor), hidden tests summarised
+    # feedback: nbgrader's steps (GetGrades, CSSHTMLHeaderPreprocessor), hidden tests summarised,
+    # and in feedback and the formgrader's pages the CSS step with styled Markdown tables
     hide = ["mastery.grading.feedback.HideHiddenTests"] if feedback_hidden_tests == "summary" else []
-    c.GenerateFeedback.preprocessors = [
-        "nbgrader.preprocessors.GetGrades", *hide, "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
-        "mastery.grading.feedback.NotebookStyle"]
-    c.HTMLExporter.preprocessors = ["mastery.grading.feedback.NotebookStyle"]  # the formgrader's pages
+    c.GenerateFeedback.preprocessors = ["nbgrader.preprocessors.GetGrades", *hide,
+                                        "mastery.grading.feedback.NotebookStyle"]
+    c.HTMLExporter.preprocessors = ["mastery.grading.feedback.NotebookStyle"]
+    c.CSSHTMLHeaderPreprocessor.enabled = False  # NotebookStyle does its work, plus the tables
+    c.NotebookStyle.enabled = True
     return c
 
 
