@@ -159,7 +159,7 @@ def graded(tmp_path_factory):
         p.unlink()
     import nbformat
 
-    nbformat.write(submissions.wrong_submission(wrong), Path(folder) / SAGA)
+    nbformat.write(submissions.patched_submission(wrong), Path(folder) / SAGA)
     bob.submit(MONTH)
     c.collect(MONTH)
     summary = c.autograde_all(MONTH, workers=1, progress=False)
