@@ -97,6 +97,7 @@ class NotebookStyle(CSSHTMLHeaderPreprocessor):
     CSS: the templates' conf.json registers it last)."""
 
     enabled = Bool(True).tag(config=True)
+    style = Unicode("default", help="Pygments style (the one nbgrader's templates ask for)").tag(config=True)
     css = Unicode(NOTEBOOK_CSS).tag(config=True)
 
     def preprocess(self, nb, resources):
