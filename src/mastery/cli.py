@@ -119,8 +119,10 @@ def _cohort_create(args) -> int:
 def _cohort_settings(args) -> int:
     c = _cohort(args)
     settings = c.update_settings(feedback_hidden_tests=args.feedback_hidden_tests)
+    shown = dict(settings, feedback_hidden_tests=c.feedback_hidden_tests,
+                 timeout=settings.get("timeout") or f"{c.timeout} (the course's Execute.timeout)")
     for key in ("course_id", "late_policy", "timeout", "feedback_hidden_tests", "created"):
-        print(f"{key:22} {settings.get(key, 'summary' if key == 'feedback_hidden_tests' else '')}")
+        print(f"{key:22} {shown.get(key, '')}")
     return 0
 
 
