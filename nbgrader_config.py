@@ -16,6 +16,10 @@ c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.course_id = "serverless-mastery"
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "exercises"
+# The course repository is not a cohort and holds no grades: a formgrader opened in a lab on
+# the repository (`mastery start`) gets an empty in-memory gradebook instead of writing
+# gradebook.db here. Cohorts (`mastery cohort lab`) set their own gradebook.
+c.CourseDirectory.db_url = "sqlite:///:memory:"
 # Data files beside a notebook travel with it; caches and checkpoints do not.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".*"]
 # A test cell that talks to the local AWS may take a while; an infinite loop may not.

@@ -11,7 +11,7 @@
 * **weeks**: one package per week, ``weeks.wNN_<notebook stem>``, with that week's plumbing
   (never the learner's answer) and its data generator; ``weeks.WEEKS`` is the table of weeks.
 * **grading**: never imported by a kernel: ``check``, ``progress``, ``learner``, ``cohort``,
-  ``sandbox``, ``report``, ``submissions``, ``authoring``, ``scaffold``.
+  ``sandbox``, ``report``, ``feedback``, ``submissions``, ``authoring``, ``scaffold``.
 """
 
 __version__ = "0.1.0"

@@ -160,12 +160,25 @@ def _cohort(args):
 def _cohort_create(args) -> int:
     from mastery.grading import cohort
 
-    c, created = cohort.Cohort.create(args.folder, late_policy=args.late_policy, timeout=args.timeout)
+    c, created = cohort.Cohort.create(args.folder, late_policy=args.late_policy, timeout=args.timeout,
+                                      feedback_hidden_tests=args.feedback_hidden_tests)
     if created:
-        print(f"created cohort {c.root} (late policy: {c.late_policy}); gradebook, exchange and "
-              f"nbgrader_config.py are in it. Next: `mastery cohort roster learners.csv --cohort {c.root}`")
+        print(f"created cohort {c.root} (late policy: {c.late_policy}; hidden tests in feedback: "
+              f"{c.feedback_hidden_tests}); gradebook, exchange and nbgrader_config.py are in it. "
+              f"Next: `mastery cohort roster learners.csv --cohort {c.root}`")
     else:
-        print(f"cohort {c.root} already exists; left as it is (late policy: {c.late_policy})")
+        print(f"cohort {c.root} already exists; left as it is (late policy: {c.late_policy}; hidden "
+              f"tests in feedback: {c.feedback_hidden_tests}; change it with `mastery cohort settings`)")
+    return 0
+
+
+def _cohort_settings(args) -> int:
+    c = _cohort(args)
+    settings = c.update_settings(feedback_hidden_tests=args.feedback_hidden_tests)
+    shown = dict(settings, feedback_hidden_tests=c.feedback_hidden_tests,
+                 timeout=settings.get("timeout") or f"{c.timeout} (the course's Execute.timeout)")
+    for key in ("course_id", "late_policy", "timeout", "feedback_hidden_tests", "created"):
+        print(f"{key:22} {shown.get(key, '')}")
     return 0
 
 
@@ -215,6 +228,22 @@ def _cohort_export(args) -> int:
     grades, breakdown = _cohort(args).export(args.to)
     print(f"grades: {grades}\nper-exercise breakdown: {breakdown}")
     return 0
+
+
+def _cohort_lab(args) -> int:
+    """JupyterLab on the cohort folder, started there, so nbgrader's formgrader (and the
+    Assignments panel) read the cohort's nbgrader_config.py: its months, submissions, gradebook
+    and exchange. The course's own lab (`mastery start`) is not a cohort and has no grades."""
+    c = _cohort(args)
+    _up(args)  # the formgrader's Autograde button runs notebooks against the local AWS
+    extra = [a for a in args.jupyter_args if a != "--"]
+    cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={c.root}", f"--port={args.port}",
+           *(["--no-browser"] if args.no_browser else []), *extra]
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra:
+        cmd.append("--allow-root")
+    print(f"starting JupyterLab on cohort {c.root}: Nbgrader > Formgrader grades it; stop it with Ctrl-C")
+    env = dict(os.environ, MASTERY_COHORT=str(c.root), MASTERY_COURSE_ROOT=str(paths.course_root()))
+    return subprocess.call(cmd, cwd=c.root, env=env)
 
 
 def _cohort_report(args) -> int:
@@ -272,10 +301,10 @@ def _progress(args) -> int:
 
 
 def _add_cohort_commands(sub) -> None:
-    from mastery.grading.cohort import LATE_POLICIES
+    from mastery.grading.cohort import FEEDBACK_HIDDEN_TESTS, LATE_POLICIES
 
     co = sub.add_parser("cohort", help="instructor: run a cohort (create, roster, release, collect, "
-                                       "autograde, feedback, export, report)")
+                                       "autograde, feedback, export, report, lab)")
     cs = co.add_subparsers(dest="cohort_command", required=True)
 
     def cmd(name, fn, help_):
@@ -291,6 +320,15 @@ def _add_cohort_commands(sub) -> None:
                    help="nbgrader's penalty for late work: none (flag it) or zero")
     p.add_argument("--timeout", type=int, help="seconds per cell when autograding "
                    "(default: the course's nbgrader_config.py, Execute.timeout)")
+    p.add_argument("--feedback-hidden-tests", choices=FEEDBACK_HIDDEN_TESTS, default="summary",
+                   help="what released feedback shows of a hidden test: summary (its name, points, "
+                   "passed or failed and its message; not its code: the default) or source (nbgrader's "
+                   "full source)")
+    p = cmd("settings", _cohort_settings, "show the cohort's settings; change what feedback shows of "
+            "hidden tests")
+    p.add_argument("--feedback-hidden-tests", choices=FEEDBACK_HIDDEN_TESTS,
+                   help="summary (name, points, outcome and message; no code) or source (full source); "
+                   "applies to feedback generated from now on")
     p = cmd("roster", _cohort_roster, "import learners from CSV: id,first_name,last_name,email")
     p.add_argument("csv")
     p = cmd("release", _cohort_release, "release a month to the learners")
@@ -310,6 +348,12 @@ def _add_cohort_commands(sub) -> None:
     p.add_argument("month")
     p = cmd("export", _cohort_export, "write grades.csv and the per-exercise breakdown.csv")
     p.add_argument("--to", help="folder for the CSV files (default: <cohort>/exports)")
+    p = cmd("lab", _cohort_lab, "JupyterLab on the cohort, with the formgrader (grade essays, "
+            "review submissions)")
+    p.add_argument("--port", type=int, default=8888, help="JupyterLab's port")
+    p.add_argument("--no-browser", action="store_true", help="do not open a browser (servers)")
+    p.add_argument("jupyter_args", nargs=argparse.REMAINDER,
+                   help="after --: further JupyterLab options, e.g. -- --ip=0.0.0.0")
     p = cmd("report", _cohort_report, "HTML analytics: scores, item difficulty, progress")
     p.add_argument("--to", help="the HTML file (default: <cohort>/reports/cohort-report.html)")
 

@@ -248,3 +248,195 @@ def test_in_notebook_check_and_terminal_in_a_learners_lab(learner_lab):
     # a self-study lab: no Assignments panel (no exchange), no news toast
     assert "Nbgrader" not in seen["menus"], seen["menus"]
     assert not any("news" in t.lower() for t in seen["toasts"]), seen["toasts"]
+
+
+def _chromium():
+    need_tool(importlib.util.find_spec("playwright") is not None, "pip install playwright")
+    need_tool(bool(shutil.which(CHROMIUM)), f"{CHROMIUM} not found: apt-get install -y chromium")
+
+
+# ------------------------------------------- a graded cohort: feedback and `mastery cohort lab`
+
+MONTH, SAGA = "month-01", "02-saga-step-functions.ipynb"
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """A cohort (in a folder named `cohort`, as the issue's) where bob fetched month-01 through the
+    exchange, handed in a wrong saga (it loses hidden tests), was collected, autograded and got
+    his feedback released, and fetched it."""
+    _chromium()
+    from mastery.grading import submissions
+    from mastery.grading.learner import Learner
+
+    tmp = tmp_path_factory.mktemp("graded")
+    c, _ = cohort.Cohort.create(tmp / "cohort")
+    (tmp / "roster.csv").write_text("id,first_name,last_name,email\nbob,Bob,Ng,bob@example.org\n")
+    c.import_roster(tmp / "roster.csv")
+    c.release(MONTH)
+    bob = Learner(exchange=c.root / "exchange", student_id="bob", home=tmp / "bob")
+    folder = bob.fetch(MONTH)
+    wrong = next(w for w in submissions.wrong_answers()
+                 if w.notebook == SAGA and w.name == "catch_replaces_input")
+    for p in Path(folder).glob("*.ipynb"):
+        p.unlink()
+    import nbformat
+
+    nbformat.write(submissions.patched_submission(wrong), Path(folder) / SAGA)
+    bob.submit(MONTH)
+    c.collect(MONTH)
+    summary = c.autograde_all(MONTH, workers=1, progress=False)
+    assert summary.graded == ["bob"], summary.render()
+    done, problems = c.feedback(MONTH)
+    assert done == ["bob"], problems
+    html = [p for p in bob.fetch_feedback(MONTH) if p.name == SAGA.replace(".ipynb", ".html")]
+    assert html, "bob fetched his feedback"
+    return {"cohort": c, "tmp": tmp, "feedback": html[0], "wrong": wrong}
+
+
+def _hidden_tests(autograded: Path, released: Path) -> dict[str, dict]:
+    """grade_id -> points, error message and the hidden lines (those the released notebook does
+    not hold anyway), from the autograded notebook."""
+    import nbformat
+
+    from mastery.grading.feedback import is_hidden_test
+
+    public = "\n".join(c.source for c in nbformat.read(released, as_version=4).cells)
+    out = {}
+    for cell in nbformat.read(autograded, as_version=4).cells:
+        if is_hidden_test(cell):
+            errors = [o for o in cell.outputs if o.output_type == "error"]
+            hidden = cell.source.split("BEGIN HIDDEN TESTS", 1)[1].split("END HIDDEN TESTS", 1)[0]
+            out[cell.metadata.nbgrader.grade_id] = {
+                "points": cell.metadata.nbgrader.points,
+                "message": f"{errors[0].ename}: {errors[0].evalue}" if errors else None,
+                "lines": [x for x in map(str.strip, hidden.splitlines())
+                          if len(x) > 25 and not x.startswith("#") and x not in public]}
+    return out
+
+
+def _page_text_and_table_gap(page) -> tuple[str, float, str]:
+    """The page's text, the horizontal gap in pixels between the words "part" and "you write" of
+    the exercise's parts table (header cells), and the header cell's computed border."""
+    gap = page.evaluate("""() => {
+        const ths = [...document.querySelectorAll('th')];
+        const a = ths.find(t => t.textContent.trim() === 'part');
+        const b = ths.find(t => t.textContent.trim() === 'you write');
+        if (!a || !b) return -1;
+        const box = el => { const r = document.createRange(); r.selectNodeContents(el);
+                            return r.getBoundingClientRect(); };
+        return box(b).left - box(a).right;
+    }""")
+    border = page.evaluate("""() => {
+        const th = [...document.querySelectorAll('th')].find(t => t.textContent.trim() === 'part');
+        return th ? getComputedStyle(th).borderRightStyle : ''; }""")
+    return page.locator("body").inner_text(), gap, border
+
+
+def test_released_feedback_shows_hidden_tests_without_their_code(graded):
+    """Issue 14, item 9: a learner's feedback names each hidden test, its points, passed or
+    failed and its failure message, and holds none of its code (nbgrader's default holds all
+    of it). Switched to `source`, the same feedback holds the code: the check can fail. Also the
+    exercise's parts table is readable (item: "partyou write")."""
+    from playwright.sync_api import sync_playwright
+
+    c = graded["cohort"]
+    hidden = _hidden_tests(c.root / "autograded" / "bob" / MONTH / SAGA, c.root / "release" / MONTH / SAGA)
+    assert any(h["message"] for h in hidden.values()) and any(not h["message"] for h in hidden.values())
+    assert all(h["lines"] for h in hidden.values())
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.goto(graded["feedback"].as_uri())
+            text, gap, border = _page_text_and_table_gap(page)
+            page.screenshot(path=str(graded["tmp"] / "feedback.png"), full_page=True)
+            c.update_settings(feedback_hidden_tests="source")
+            try:
+                c.feedback(MONTH)
+                page.goto((c.root / "feedback" / "bob" / MONTH / SAGA.replace(".ipynb", ".html")).as_uri())
+                full = page.locator("body").inner_text()
+            finally:
+                c.update_settings(feedback_hidden_tests="summary")
+        finally:
+            browser.close()
+    for gid, h in hidden.items():
+        outcome = "failed" if h["message"] else "passed"
+        plural = "point" if h["points"] == 1 else "points"
+        assert f"hidden test {gid} ({h['points']:g} {plural}): {outcome}" in text, gid
+        if h["message"]:
+            assert h["message"] in text, (gid, h["message"])
+        leaked = [line for line in h["lines"] if line in text]
+        assert not leaked, f"{gid}: hidden test code in the feedback: {leaked}"
+        assert all(line in full for line in h["lines"]), f"{gid}: the `source` setting shows the code"
+    assert "BEGIN HIDDEN TESTS" not in text
+    assert gap >= 8 and border not in ("", "none"), (gap, border)
+
+
+def test_mastery_cohort_lab_opens_the_formgrader_on_the_cohort(graded, local_aws):
+    """Issue 14, item 8: `mastery cohort lab`, run from anywhere (here: the course repository),
+    serves JupyterLab on the cohort; Nbgrader > Formgrader lists the released month with its
+    submission (not a "draft" with 0 submissions, no exchange warning), opens bob's notebook
+    for grading with a readable parts table, and no gradebook is written into the repository."""
+    from playwright.sync_api import sync_playwright
+
+    from mastery import paths
+
+    c, tmp = graded["cohort"], graded["tmp"]
+    repo_db = paths.course_root() / "gradebook.db"
+    had_db = repo_db.exists()
+    token, port = secrets.token_hex(16), _free_port()
+    (tmp / "lab-config").mkdir(exist_ok=True)
+    env = dict(os.environ, HOME=str(tmp / "instructor"), JUPYTER_CONFIG_DIR=str(tmp / "lab-config"),
+               JUPYTER_DATA_DIR=str(tmp / "lab-data"))
+    env.pop("MASTERY_COHORT", None)
+    log = tmp / "cohort-lab.log"
+    cmd = [sys.executable, "-m", "mastery.cli", "cohort", "lab", "--cohort", str(c.root), "--no-browser",
+           "--port", str(port), "--", "--ip=127.0.0.1", f"--IdentityProvider.token={token}"]
+    with log.open("w") as out:
+        proc = subprocess.Popen(cmd, cwd=paths.course_root(), env=env, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    with c.api.gradebook as gb:
+        submission = gb.find_submission_notebook(SAGA[:-6], MONTH, "bob").id
+    seen = {}
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_http(f"{base}/api/status?token={token}", proc, log)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+            try:
+                page = browser.new_page(viewport={"width": 1400, "height": 900})
+                page.set_default_timeout(90_000)
+                page.goto(f"{base}/lab?token={token}")
+                page.wait_for_selector("#jp-main-dock-panel")
+                page.get_by_role("menuitem", name="Nbgrader").click()
+                page.get_by_role("menuitem", name="Formgrader").click()
+                fg = page.frame_locator("iframe").first
+                row = fg.locator("tr", has_text=MONTH).first
+                row.wait_for()
+                fg.locator("td", has_text="released").first.wait_for()
+                seen["formgrader"] = fg.locator("body").inner_text()
+                seen["row"] = row.inner_text()
+                page.screenshot(path=str(tmp / "cohort-lab-formgrader.png"))
+
+                page.goto(f"{base}/formgrader/submissions/{submission}/?index=0")
+                page.get_by_text("Student's answer").first.wait_for()
+                seen["grading"], seen["gap"], seen["border"] = _page_text_and_table_gap(page)
+                page.screenshot(path=str(tmp / "cohort-lab-grading.png"))
+            finally:
+                browser.close()
+    finally:
+        os.killpg(proc.pid, 15)
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, 9)
+    print("\n".join(f"--- {k}:\n{str(v)[:800]}" for k, v in seen.items()))
+    cells = seen["row"].split()
+    assert MONTH in cells and "released" in cells and "draft" not in cells, seen["row"]
+    assert "1" in cells, f"bob's submission is counted: {seen['row']}"
+    assert "exchange" not in seen["formgrader"].lower(), "no warning about the exchange"
+    assert "Student's answer" in seen["grading"] and "test-payment-declined" in seen["grading"]
+    assert seen["gap"] >= 8 and seen["border"] not in ("", "none"), (seen["gap"], seen["border"])
+    assert repo_db.exists() == had_db, "the formgrader wrote a gradebook into the course repository"
+    assert "starting JupyterLab on cohort" in log.read_text()

@@ -200,3 +200,48 @@ def test_cohort_config_file_is_valid_python(made):
     text = (made.root / "nbgrader_config.py").read_text()
     compile(text, "nbgrader_config.py", "exec")
     assert "mastery.grading.authoring.TagTestsRaiseException" in text
+
+
+def test_hidden_tests_in_feedback_is_a_cohort_setting_summary_by_default(tmp_path, made, capsys):
+    cfg = made.root / "nbgrader_config.py"
+    assert made.feedback_hidden_tests == "summary"
+    assert "mastery.grading.feedback.HideHiddenTests" in cfg.read_text()
+    code, out, _ = _run(capsys, "cohort", "settings", "--cohort", str(made.root),
+                        "--feedback-hidden-tests", "source")
+    assert code == 0 and "feedback_hidden_tests  source" in out
+    assert json.loads((made.root / "cohort.json").read_text())["feedback_hidden_tests"] == "source"
+    assert "HideHiddenTests" not in cfg.read_text(), "nbgrader and the formgrader follow the setting"
+    assert "mastery.grading.feedback.NotebookStyle" in cfg.read_text()
+    # a cohort made before the setting existed gets the default, and its config follows
+    settings = json.loads((made.root / "cohort.json").read_text())
+    del settings["feedback_hidden_tests"]
+    (made.root / "cohort.json").write_text(json.dumps(settings))
+    assert cohort.Cohort(made.root).feedback_hidden_tests == "summary"
+    assert "HideHiddenTests" in cfg.read_text()
+    with pytest.raises(SystemExit):
+        cli.main(["cohort", "settings", "--cohort", str(made.root), "--feedback-hidden-tests", "all"])
+
+
+def test_a_formgrader_on_the_course_repository_writes_no_gradebook_there(tmp_path):
+    """Issue 14, item 8: Nbgrader > Formgrader in a lab on the repository (`mastery start`)
+    created gradebook.db in the repository. The repository is no cohort: its formgrader gets
+    an in-memory gradebook (the cohort's is `mastery cohort lab`)."""
+    import os
+    import subprocess
+    import sys
+
+    repo_db = paths.course_root() / "gradebook.db"
+    had_db = repo_db.exists()
+    code = ("from nbgrader.server_extensions.formgrader.formgrader import FormgradeExtension\n"
+            "from nbgrader.apps import NbGraderAPI\n"
+            "fg = FormgradeExtension(); fg.root_dir = '.'; fg.initialize([])\n"
+            "api = NbGraderAPI(fg.coursedir, fg.authenticator, parent=fg)\n"
+            "print(sorted(a['name'] for a in api.get_assignments()))\n"
+            "print(fg.coursedir.db_url)\n")
+    (tmp_path / "config").mkdir()
+    env = {**os.environ, "HOME": str(tmp_path), "JUPYTER_CONFIG_DIR": str(tmp_path / "config")}
+    out = subprocess.run([sys.executable, "-c", code], cwd=paths.course_root(), capture_output=True,
+                         text=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "month-01" in out.stdout and "sqlite:///:memory:" in out.stdout, out.stdout
+    assert repo_db.exists() == had_db, "a gradebook was written into the course repository"

@@ -75,3 +75,17 @@ def test_the_kernel_keeps_the_learner_of_the_autograded_folder(tmp_path, monkeyp
     folder.mkdir(parents=True)
     out = run(["from mastery import aws; print('LEARNER', aws.learner_id())"], folder)
     assert "LEARNER ann-lee" in out[0]
+
+
+def test_grading_prints_nothing_on_the_instructors_terminal(tmp_path, capfd):
+    """A kernel that started a child, graded in the sandbox, leaves no traceback and no warning
+    on the terminal (issue 14: `mastery cohort autograde` printed a PermissionError on /proc per
+    notebook, from ipykernel's shutdown, and a TCP-without-encryption warning per kernel)."""
+    capfd.readouterr()
+    out = run(["import subprocess; p = subprocess.Popen(['sleep', '30']); print('child', p.pid)",
+               "print('done')"], tmp_path)
+    err = capfd.readouterr().err
+    assert "child" in out[0] and "done" in out[1]
+    assert "Traceback" not in err and "PermissionError" not in err, err
+    assert "without encryption" not in err, err
+    assert err.strip() == "", err

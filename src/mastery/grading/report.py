@@ -1,8 +1,10 @@
 """Cohort analytics from the gradebook: one self-contained HTML file with embedded PNGs.
 
 * the score distribution of each month (learners who submitted, score in % of the maximum);
-* item difficulty: each autograded test's failure rate among the learners who submitted its
-  notebook, hardest first (what to re-teach);
+* item difficulty: each autograded test's failure rate among the learners who worked on its
+  notebook (submitted it with at least one answer cell changed: a blank submission says nothing
+  about a test's difficulty), hardest first (what to re-teach);
+* manual grading still to do: answers and points nobody has graded in the formgrader yet;
 * each learner's progress across months (score % per month, a heat map and a table).
 """
 
@@ -17,28 +19,68 @@ from pathlib import Path
 import pandas as pd
 
 
+def _answers(path: Path) -> dict[str, str] | None:
+    """grade_id -> source of each answer (solution) cell of a notebook; None if unreadable."""
+    import warnings
+
+    import nbformat
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            nb = nbformat.read(path, as_version=4)
+        return {c.metadata["nbgrader"]["grade_id"]: c.source.strip() for c in nb.cells
+                if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
+    except Exception:
+        return None
+
+
+def is_blank(submitted: Path, released: Path) -> bool:
+    """A submitted notebook whose every answer cell is as released: never worked on."""
+    mine, given = _answers(submitted), _answers(released)
+    return bool(mine is not None and given and all(mine.get(k, v) == v for k, v in given.items()))
+
+
 def cell_table(cohort) -> pd.DataFrame:
     """One row per learner, month, notebook and graded cell, from the gradebook.
-    ``attempted`` says whether the learner submitted that notebook (an absent notebook is
-    graded 0 by nbgrader but says nothing about the test's difficulty)."""
+    ``submitted``: the learner handed that notebook in (an absent notebook is graded 0 by
+    nbgrader); ``blank``: handed in with every answer cell as released; ``attempted``:
+    submitted and not blank (only those say anything about a test's difficulty);
+    ``pending``: a manually graded answer nobody has graded yet."""
     rows = []
     with cohort.api.gradebook as gb:
         for a in gb.assignments:
             for sub in a.submissions:
                 sid = sub.student.id
                 for nb in sub.notebooks:
-                    attempted = (cohort.root / "submitted" / sid / a.name / f"{nb.name}.ipynb").is_file()
+                    path = cohort.root / "submitted" / sid / a.name / f"{nb.name}.ipynb"
+                    submitted = path.is_file()
+                    released = cohort.root / "release" / a.name / f"{nb.name}.ipynb"
+                    blank = submitted and is_blank(path, released)
                     readable = (cohort.root / "autograded" / sid / a.name / f"{nb.name}.ipynb").is_file()
                     for g in nb.grades:
                         rows.append({
                             "month": a.name, "student": sid, "notebook": nb.name, "cell": g.name,
                             "kind": "manual" if g.cell_type == "markdown" else "auto",
                             "score": float(g.score or 0), "max": float(g.max_score or 0),
-                            "attempted": attempted, "graded": readable,
+                            "submitted": submitted, "blank": blank, "attempted": submitted and not blank,
+                            "graded": readable, "pending": bool(g.needs_manual_grade),
                             "late": sub.total_seconds_late > 0,
                         })
-    cols = ["month", "student", "notebook", "cell", "kind", "score", "max", "attempted", "graded", "late"]
+    cols = ["month", "student", "notebook", "cell", "kind", "score", "max", "submitted", "blank",
+            "attempted", "graded", "pending", "late"]
     return pd.DataFrame(rows, columns=cols)
+
+
+def manual_pending(cells: pd.DataFrame) -> pd.DataFrame:
+    """Per month: manually graded answers nobody has graded yet, their points, and learners."""
+    cols = ["month", "answers", "points", "learners"]
+    todo = cells[cells.pending & cells.submitted]
+    if todo.empty:
+        return pd.DataFrame(columns=cols)
+    g = todo.groupby("month").agg(answers=("cell", "size"), points=("max", "sum"),
+                                  learners=("student", "nunique")).reset_index()
+    return g[cols]
 
 
 def month_scores(cohort) -> pd.DataFrame:
@@ -60,7 +102,8 @@ def month_scores(cohort) -> pd.DataFrame:
 
 
 def item_difficulty(cells: pd.DataFrame) -> pd.DataFrame:
-    """Per autograded test: learners who attempted it, how many failed, the failure rate."""
+    """Per autograded test: learners who worked on its notebook (``attempted``: submitted, not
+    blank), how many of them failed it, the failure rate."""
     auto = cells[(cells.kind == "auto") & cells.attempted]
     if auto.empty:
         return pd.DataFrame(columns=["month", "notebook", "cell", "attempted", "failed", "failure_rate"])
@@ -85,6 +128,7 @@ def _figures(scores: pd.DataFrame, items: pd.DataFrame) -> dict[str, str]:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     out = {}
     months = list(scores.columns) if len(scores) else []
@@ -94,6 +138,7 @@ def _figures(scores: pd.DataFrame, items: pd.DataFrame) -> dict[str, str]:
         ax.set_title(f"{m}: {scores[m].notna().sum()} submitted")
         ax.set_xlabel("score (% of maximum)")
         ax.set_ylabel("learners")
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # whole learners only
     out["distribution"] = _png(fig)
 
     top = items.head(15)
@@ -117,31 +162,53 @@ def _figures(scores: pd.DataFrame, items: pd.DataFrame) -> dict[str, str]:
     return out
 
 
+def _label(root: Path) -> str:
+    """The cohort's name: its folder's, or parent/folder when the folder is just "cohort"."""
+    return f"{root.parent.name}/{root.name}" if root.name.lower().startswith("cohort") else root.name
+
+
 def write_report(cohort, to: str | Path | None = None) -> Path:
     cells = cell_table(cohort)
     scores = month_scores(cohort)
     items = item_difficulty(cells)
+    pending = manual_pending(cells)
     figs = _figures(scores, items)
     out = Path(to) if to else cohort.root / "reports" / "cohort-report.html"
+    title = f"Cohort report · {_label(cohort.root)}"
     out.parent.mkdir(parents=True, exist_ok=True)
     summary = scores.describe().T[["count", "mean", "50%", "min", "max"]].round(1) if len(scores) else scores
     items_view = items.assign(failure_rate=[f"{100 * x:.0f} %" for x in items.failure_rate])
     errors = {m: cohort.grading_errors(m) for m in scores.columns} if len(scores) else {}
+    blanks = (cells[cells.blank].drop_duplicates(["month", "student", "notebook"])
+              .groupby(["month", "notebook"]).student.nunique() if len(cells) else pd.Series(dtype=int))
+    blank_note = ("; ".join(f"{m} {nb}: {n}" for (m, nb), n in blanks.items()) if len(blanks)
+                  else "none")
+    if len(pending):
+        pending_html = ("<p><strong>Not final:</strong> " + "; ".join(
+            f"{html.escape(r.month)}: {r.answers} answer(s) worth {r.points:g} point(s), from "
+            f"{r.learners} learner(s), still to grade" for r in pending.itertuples())
+            + ". Their scores above count those answers as 0 until you grade them in the formgrader "
+            "(<code>mastery cohort lab</code>, Nbgrader &gt; Formgrader).</p>" + pending.to_html(index=False))
+    else:
+        pending_html = "<p>Every manually graded answer is graded.</p>"
     err_rows = "".join(f"<li>{html.escape(m)} / {html.escape(s)}: {html.escape(nb)}: {html.escape(why)}</li>"
                        for m, by in errors.items() for s, e in by.items() for nb, why in e.items())
     page = f"""<!doctype html>
-<html><head><meta charset="utf-8"><title>Cohort report: {html.escape(cohort.root.name)}</title>
+<html><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>body{{font-family:sans-serif;max-width:980px;margin:2em auto}} table{{border-collapse:collapse}}
 td,th{{border:1px solid #ccc;padding:2px 8px;text-align:right}} img{{max-width:100%}}</style></head><body>
-<h1>Cohort {html.escape(cohort.root.name)}</h1>
-<p>Generated {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC from the gradebook: {scores.shape[0]} learners,
-{scores.shape[1]} month(s). Scores are after late penalties (policy: {html.escape(cohort.late_policy)});
-manually graded answers count once an instructor grades them.</p>
+<h1>{html.escape(title)}</h1>
+<p>Generated {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC from the gradebook of
+<code>{html.escape(str(cohort.root))}</code>:
+{scores.shape[0]} learners, {scores.shape[1]} month(s). Scores are after late penalties
+(policy: {html.escape(cohort.late_policy)}); manually graded answers count once an instructor grades them.</p>
+<h2>Manual grading</h2>
+{pending_html}
 <h2>Score distribution per month</h2><img alt="score distribution" src="{figs['distribution']}">
 {summary.to_html()}
 <h2>Item difficulty</h2>
-<p>Failure rate of each autograded test among the learners who submitted its notebook; re-teach
-from the top.</p>
+<p>Failure rate of each autograded test among the learners who worked on its notebook; re-teach
+from the top. Blank submissions (every answer cell as released) are left out: {html.escape(blank_note)}.</p>
 <img alt="item difficulty" src="{figs['difficulty']}">
 {items_view.to_html(index=False)}
 <h2>Progress across months</h2><img alt="progress" src="{figs['progress']}">

@@ -14,6 +14,7 @@ from .cohort import (
     Cohort,
 )
 from .course import (
+    FEEDBACK_HIDDEN_TESTS,
     LATE_POLICIES,
     SETTINGS,
     CohortError,
@@ -42,6 +43,7 @@ __all__ = [
     "BACKEND_LOST",
     "Cohort",
     "CohortError",
+    "FEEDBACK_HIDDEN_TESTS",
     "Course",
     "GradeOutcome",
     "LATE_POLICIES",

@@ -16,7 +16,16 @@ from pathlib import Path
 
 from mastery import paths
 
-from .course import LATE_POLICIES, SETTINGS, CohortError, Course, _config_file, config, course_id
+from .course import (
+    FEEDBACK_HIDDEN_TESTS,
+    LATE_POLICIES,
+    SETTINGS,
+    CohortError,
+    Course,
+    _config_file,
+    config,
+    course_id,
+)
 from .parallel import (
     AutogradeSummary,
     GradeOutcome,
@@ -38,14 +47,43 @@ class Cohort(Course):
             raise CohortError(f"{root} is not a cohort folder (no {SETTINGS}); "
                               "create one with `mastery cohort create DIR`")
         self.settings = json.loads(settings.read_text())
-        super().__init__(root, self.settings.get("timeout"), self.settings.get("late_policy", "none"))
+        super().__init__(root, self.settings.get("timeout"), self.settings.get("late_policy", "none"),
+                         self.settings.get("feedback_hidden_tests", "summary"))
+        self._write_nbgrader_config()
+
+    def _write_nbgrader_config(self) -> None:
+        """The cohort's ``nbgrader_config.py`` (read by ``nbgrader`` and the formgrader) holds
+        exactly the settings the commands use: rewritten when the settings or the course's
+        nbgrader_config.py changed, left untouched otherwise."""
+        target = self.root / "nbgrader_config.py"
+        text = _config_file(self.cfg)
+        if not target.is_file() or target.read_text() != text:
+            target.write_text(text)
+
+    def update_settings(self, **changes) -> dict:
+        """Change settings kept in ``cohort.json`` (so far ``feedback_hidden_tests``); the
+        cohort's nbgrader_config.py follows. Returns the settings."""
+        allowed = {"feedback_hidden_tests": FEEDBACK_HIDDEN_TESTS}
+        for key, value in changes.items():
+            if value is None:
+                continue
+            if key not in allowed:
+                raise CohortError(f"unknown cohort setting {key!r}")
+            if value not in allowed[key]:
+                raise CohortError(f"{key} {value!r}: choose one of {', '.join(allowed[key])}")
+            self.settings[key] = value
+        (self.root / SETTINGS).write_text(json.dumps(self.settings, indent=2) + "\n")
+        self.__init__(self.root)
+        return self.settings
 
     # ----------------------------------------------------------------- create and roster
 
     @classmethod
-    def create(cls, root: str | Path, late_policy: str = "none",
-               timeout: int | None = None) -> tuple[Cohort, bool]:
-        """Make (or open) a cohort folder outside the repository. Returns (cohort, created)."""
+    def create(cls, root: str | Path, late_policy: str = "none", timeout: int | None = None,
+               feedback_hidden_tests: str = "summary") -> tuple[Cohort, bool]:
+        """Make (or open) a cohort folder outside the repository. Returns (cohort, created).
+        ``feedback_hidden_tests``: ``summary`` (each hidden test's name, points, outcome and
+        message in released feedback, not its code) or ``source`` (nbgrader's full source)."""
         root = Path(root).resolve()
         if late_policy not in LATE_POLICIES:
             raise CohortError(f"late policy {late_policy!r}: choose one of {', '.join(LATE_POLICIES)}")
@@ -65,8 +103,10 @@ class Cohort(Course):
         exchange.mkdir(exist_ok=True)
         exchange.chmod(0o777)  # nbgrader's exchange must be writable by every learner
         settings = {"course_id": course_id(), "late_policy": late_policy, "timeout": timeout,
+                    "feedback_hidden_tests": feedback_hidden_tests,
                     "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
-        (root / "nbgrader_config.py").write_text(_config_file(config(root, timeout, late_policy)))
+        (root / "nbgrader_config.py").write_text(_config_file(config(root, timeout, late_policy,
+                                                                     feedback_hidden_tests)))
         (root / SETTINGS).write_text(json.dumps(settings, indent=2) + "\n")
         cohort = cls(root)
         with cohort.api.gradebook as gb:  # create the gradebook now, before any parallel worker

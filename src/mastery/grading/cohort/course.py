@@ -19,6 +19,7 @@ from mastery import paths
 from mastery.errors import MasteryError
 
 LATE_POLICIES = ("none", "zero")
+FEEDBACK_HIDDEN_TESTS = ("summary", "source")  # what released feedback shows of a hidden test
 SETTINGS = "cohort.json"
 
 
@@ -34,9 +35,16 @@ def course_id() -> str:
     return course_settings().CourseDirectory.course_id
 
 
-def config(root: Path, timeout: int | None = None, late_policy: str = "none") -> Config:
+def config(root: Path, timeout: int | None = None, late_policy: str = "none",
+           feedback_hidden_tests: str = "summary") -> Config:
     """The course's settings with this cohort's folders, gradebook, late policy and (if given)
-    per-cell timeout, and nbgrader's autograde steps with the sandboxed Execute."""
+    per-cell timeout; nbgrader's autograde steps with the sandboxed Execute; feedback that
+    shows hidden tests as ``feedback_hidden_tests`` says (``summary``: name, points, outcome
+    and message, no code; ``source``: nbgrader's full source) and styled Markdown tables in
+    feedback and the formgrader (:mod:`mastery.grading.feedback`)."""
+    if feedback_hidden_tests not in FEEDBACK_HIDDEN_TESTS:
+        raise CohortError(f"feedback_hidden_tests {feedback_hidden_tests!r}: choose one of "
+                          f"{', '.join(FEEDBACK_HIDDEN_TESTS)}")
     c = Config()
     c.merge(course_settings())
     c.CourseDirectory.root = str(root)
@@ -54,6 +62,14 @@ def config(root: Path, timeout: int | None = None, late_policy: str = "none") ->
         "nbconvert.preprocessors.ClearMetadataPreprocessor", "nbgrader.preprocessors.LimitOutput",
         "nbgrader.preprocessors.SaveAutoGrades", "nbgrader.preprocessors.AssignLatePenalties",
         "nbgrader.preprocessors.CheckCellMetadata"]
+    # feedback: nbgrader's steps (GetGrades, CSSHTMLHeaderPreprocessor), hidden tests summarised,
+    # and in feedback and the formgrader's pages the CSS step with styled Markdown tables
+    hide = ["mastery.grading.feedback.HideHiddenTests"] if feedback_hidden_tests == "summary" else []
+    c.GenerateFeedback.preprocessors = ["nbgrader.preprocessors.GetGrades", *hide,
+                                        "mastery.grading.feedback.NotebookStyle"]
+    c.HTMLExporter.preprocessors = ["mastery.grading.feedback.NotebookStyle"]
+    c.CSSHTMLHeaderPreprocessor.enabled = False  # NotebookStyle does its work, plus the tables
+    c.NotebookStyle.enabled = True
     return c
 
 
@@ -81,7 +97,8 @@ class CohortError(MasteryError, RuntimeError):
 class Course:
     """One course folder (a cohort's, or a throwaway one in tests) with its own gradebook."""
 
-    def __init__(self, root: str | Path, timeout: int | None = None, late_policy: str = "none"):
+    def __init__(self, root: str | Path, timeout: int | None = None, late_policy: str = "none",
+                 feedback_hidden_tests: str = "summary"):
         from nbgrader.apps import NbGraderAPI
         from nbgrader.coursedir import CourseDirectory
 
@@ -91,7 +108,8 @@ class Course:
             os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
         self.root = Path(root).resolve()
         self.root.mkdir(parents=True, exist_ok=True)
-        self.cfg = config(self.root, timeout, late_policy)
+        self.cfg = config(self.root, timeout, late_policy, feedback_hidden_tests)
+        self.feedback_hidden_tests = feedback_hidden_tests
         self.timeout, self.late_policy = self.cfg.Execute.timeout, late_policy
         self.api = NbGraderAPI(coursedir=CourseDirectory(config=self.cfg), config=self.cfg)
 

@@ -22,7 +22,9 @@ nbgrader's ``Execute`` step in autograding (``mastery cohort`` configures it) an
   with no output), and a notebook past its time budget stops the same way.
 
 The kernel command is wrapped as ``python -m mastery.grading.sandbox [policy] -- <kernel argv>``;
-that entry point applies the limits and the sandbox and then ``exec``\ s the kernel.
+that entry point applies the limits and the sandbox and then ``exec``\ s the kernel (ipykernel
+through :mod:`.kernel`, which leaves its children to the grader instead of listing ``/proc``).
+The grader and the kernel talk over CurveZMQ, so grading prints no TCP warning.
 """
 
 from .execute import (

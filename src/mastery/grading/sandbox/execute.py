@@ -82,6 +82,13 @@ class GuardedExecute(Execute):
 
     def create_kernel_manager(self):
         km = super().create_kernel_manager()
+        # CurveZMQ between grader and kernel where the kernel declares it (ipykernel does): the
+        # submission's kernel talks over TCP, and ipykernel warns on every start otherwise
+        if getattr(km, "transport_encryption", None) == "disabled":
+            try:
+                km.transport_encryption = "auto"
+            except Exception:  # pyzmq without libsodium: stay unencrypted, as nbgrader is
+                pass
         if self.sandbox:
             policy = self._policy
             original = km.format_kernel_cmd

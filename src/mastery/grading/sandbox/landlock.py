@@ -18,7 +18,8 @@ _SCOPE_ABSTRACT_UNIX, _SCOPE_SIGNAL = 1 << 0, 1 << 1
 
 # file-system rights by ABI version (include/uapi/linux/landlock.h)
 _EXECUTE, _WRITE_FILE, _READ_FILE, _READ_DIR = 1 << 0, 1 << 1, 1 << 2, 1 << 3
-_FILE_RIGHTS = {1: _EXECUTE | _WRITE_FILE | _READ_FILE, 3: 1 << 14, 5: 1 << 15}  # + TRUNCATE, IOCTL_DEV
+_TRUNCATE = 1 << 14
+_FILE_RIGHTS = {1: _EXECUTE | _WRITE_FILE | _READ_FILE, 3: _TRUNCATE, 5: 1 << 15}  # + TRUNCATE, IOCTL_DEV
 _DIR_RIGHTS = {1: sum(1 << i for i in range(3, 13)), 2: 1 << 13}  # + REFER
 
 
@@ -87,8 +88,8 @@ def landlock(read: list[Path], write: list[Path], files: list[Path], ports: list
 
         for p in read:
             allow(p, _EXECUTE | _READ_FILE | _READ_DIR)
-        for p in files:
-            allow(p, _READ_FILE | _WRITE_FILE)
+        for p in files:  # the kernel rewrites its connection file (with CurveZMQ keys): truncate too
+            allow(p, _READ_FILE | _WRITE_FILE | (_TRUNCATE if abi >= 3 else 0))
         for p in write:
             allow(p, all_rights)
         if abi >= 4:

@@ -145,4 +145,14 @@ def main(argv: list[str] | None = None) -> None:
     except OSError as e:
         os.environ["MASTERY_SANDBOX"] = "limits-only"
         print(f"mastery.grading.sandbox: no file-system sandbox ({e}); resource limits only", file=sys.stderr)
+    cmd = kernel_command(cmd)
     os.execv(cmd[0], cmd)
+
+
+def kernel_command(cmd: list[str]) -> list[str]:
+    """ipykernel's launcher replaced by the sandbox's own (:mod:`.kernel`), which does not list
+    ``/proc`` at shutdown; any other kernel command is left as it is."""
+    for i in range(len(cmd) - 1):
+        if cmd[i] == "-m" and cmd[i + 1] == "ipykernel_launcher":
+            return [*cmd[:i + 1], "mastery.grading.sandbox.kernel", *cmd[i + 2:]]
+    return cmd
