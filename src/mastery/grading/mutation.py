@@ -280,12 +280,12 @@ def month_of(notebook: str) -> str:
     return found[0]
 
 
-class FreshEmulator:
-    """An embedded emulator of our own on a free port (as each grading worker has), with its
-    state in a temporary folder; the kernels reach it through MASTERY_PORT."""
+class _EmulatorPort:
+    """A free port and a temporary state folder for the embedded emulators of one run; the
+    kernels reach them through MASTERY_PORT. ``cohort.grade_one`` starts a fresh emulator
+    there for every submission and stops it afterwards, as each cohort grading worker does."""
 
     def __enter__(self):
-        from mastery import backend
         from mastery.grading.cohort import _free_port
 
         self.saved = {k: os.environ.get(k) for k in ("MASTERY_PORT", "MASTERY_STATE_DIR")}
@@ -293,8 +293,7 @@ class FreshEmulator:
         self.port = _free_port()
         os.environ["MASTERY_STATE_DIR"] = self.state
         os.environ["MASTERY_PORT"] = str(self.port)
-        backend.up(self.port)
-        return self
+        return self.port
 
     def __exit__(self, *exc):
         from mastery import backend
@@ -313,7 +312,8 @@ class FreshEmulator:
 def grade(month: str, notebook: str, mutants: Iterable[Mutant], workdir: Path | None = None,
           timeout: int = 60, log=print, baseline: bool = True) -> tuple[dict[str, Outcome], float]:
     """Autograde the reference (as a baseline, which must keep full marks) and every mutant,
-    each as its own student, in one throwaway course with one nbgrader autograde call.
+    each as its own student in one throwaway course, each against a fresh embedded emulator
+    (``cohort.grade_one``: no mutant can leave anything behind for the next one).
     Returns (mutant id -> outcome, seconds). ``baseline=False`` skips grading the reference
     (one kernel less) and takes each test cell's maximum as the reference's score."""
     import nbformat
@@ -328,53 +328,61 @@ def grade(month: str, notebook: str, mutants: Iterable[Mutant], workdir: Path | 
     all_answers = submissions.reference_answers(sol)  # markdown answers too, for the reference
     root = Path(tempfile.mkdtemp(prefix="mutation-course-", dir=workdir))
     t0 = time.perf_counter()
+    students: dict[str, Mutant | None] = {"ref": None} if baseline else {}
+    students.update({f"m{i:03d}": m for i, m in enumerate(mutants)})
+    scores, errors = {}, {}
     try:
         course = cohort.Course(root / "course", timeout=timeout)
         course.add_assignment(month)
-        students = {"ref": None} if baseline else {}
-        for i, m in enumerate(mutants):
-            students[f"m{i:03d}"] = m
-        for sid, m in students.items():
-            filled = dict(all_answers)
-            if m is not None:
-                assert answers[m.cell] == all_answers[m.cell]
-                filled[m.cell] = m.source
-            course.submit(sid, month, {f"{notebook}.ipynb": submissions.fill(rel, filled)})
-        with FreshEmulator():
-            result = course.api.autograde(month, "*", force=True, create=True)
-        errors = "" if result["success"] else cohort._tail(result)
-        scores = {}
-        for sid in students:
-            try:
-                scores[sid] = course.score(month, sid).get(notebook)
-            except Exception:  # not in the gradebook: nbgrader could not grade it
-                scores[sid] = None
+        with _EmulatorPort() as port:
+            for sid, m in students.items():
+                filled = dict(all_answers)
+                if m is not None:
+                    assert answers[m.cell] == all_answers[m.cell]
+                    filled[m.cell] = m.source
+                course.submit(sid, month, {f"{notebook}.ipynb": submissions.fill(rel, filled)})
+                outcome = cohort.grade_one(course, month, sid, port=port)
+                if outcome.status in ("failed", "regrade"):
+                    errors[sid] = f"{outcome.status}: " + "; ".join(outcome.errors.values())
+                try:
+                    scores[sid] = course.score(month, sid).get(notebook)
+                except Exception:  # not in the gradebook: nbgrader could not grade it
+                    scores[sid] = None
+                if sid == "ref":
+                    _check_reference(notebook, scores[sid], tests, errors.get(sid, ""))
     finally:
         shutil.rmtree(root, ignore_errors=True)
     seconds = time.perf_counter() - t0
-    ref = scores.get("ref")
-    if not baseline:
+    if baseline:
+        ref = scores["ref"]
+    else:
         maxima = {t: (mx, mx) for s in scores.values() if s for t, (_, mx) in s.cells.items()}
         ref = cohort.Score(sum(mx for t, (_, mx) in maxima.items() if t in tests), 0, maxima)
-    if ref is None or any(ref.cells.get(t, (0, 1))[0] != ref.cells.get(t, (0, 1))[1] for t in tests):
-        raise RuntimeError(f"{notebook}: the reference solution did not get full marks under autograde "
-                           f"({ref and ref.cells}); the pipeline is broken, no mutant can be judged. "
-                           f"{errors}")
+        _check_reference(notebook, ref, tests, "")
     out = {}
     for sid, m in students.items():
         if m is None:
             continue
-        s = scores[sid]
-        if s is None:
+        s, err = scores[sid], errors.get(sid, "")
+        if s is None or err.startswith("regrade"):
             out[m.id] = Outcome(m.id, m.cell, m.operator, m.line, m.diff, "killed", None, None, {},
-                                f"not graded: {errors}"[:300])
+                                f"not graded: {err}"[:300])
+            log(f"  killed   {m.id} (not graded)")
             continue
         lost = {t: s.cells.get(t, (0.0, 0.0)) for t in tests
                 if s.cells.get(t, (0.0, 1.0))[0] < ref.cells[t][0]}
-        status = "killed" if lost else "survived"
-        out[m.id] = Outcome(m.id, m.cell, m.operator, m.line, m.diff, status, s.score, s.max_score, lost)
+        status = "killed" if lost or err else "survived"
+        out[m.id] = Outcome(m.id, m.cell, m.operator, m.line, m.diff, status, s.score, s.max_score, lost,
+                            err[:300])
         log(f"  {status:8} {m.id}")
     return out, seconds
+
+
+def _check_reference(notebook, ref, tests, errors) -> None:
+    if ref is None or any(ref.cells.get(t, (0, 1))[0] != ref.cells.get(t, (0, 1))[1] for t in tests):
+        raise RuntimeError(f"{notebook}: the reference solution did not get full marks under autograde "
+                           f"({ref and ref.cells}); the pipeline is broken, no mutant can be judged. "
+                           f"{errors}")
 
 
 def summarise(notebook: str, outcomes: dict[str, Outcome], equivalents: dict[str, str],
