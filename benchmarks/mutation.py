@@ -1,7 +1,8 @@
 """Mutation score of the graders: mutate the reference solution cells of each exercise, grade
 every mutant with the real nbgrader autograde (hidden tests, sandbox, a fresh embedded emulator
-per exercise), and report which mutants lose a point (killed) and which keep full marks
-(survived), each survivor judged equivalent (``benchmarks/mutation_equivalents.json``) or a gap.
+for every submission, as `mastery cohort autograde` does), and report which mutants lose a
+point (killed) and which keep full marks (survived), each survivor judged equivalent
+(``benchmarks/mutation_equivalents.json``) or a gap.
 How and why: ``mastery.grading.mutation``.
 
     python benchmarks/mutation.py [--notebook 02-saga-step-functions ...] [--mutants 20] [--seed 1]
