@@ -11,7 +11,8 @@ How and why: ``mastery.grading.mutation``.
 Without ``--notebook``, every exercise in solutions/, one at a time. ``--report FILE`` (default
 ``benchmarks/mutation_report.md``) is written as markdown, with the JSON beside it
 (``FILE.json``); an existing JSON report is updated, exercise by exercise, so exercises can be
-measured in separate runs. ``--dry-run`` lists the mutants without grading them. Run heavy
+measured in separate runs. ``--dry-run`` lists the mutants without grading them;
+``--render-only`` rewrites the markdown after judging survivors in the equivalents file. Run heavy
 measurements with ``nice -n 10``.
 """
 
@@ -47,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=int, default=60, help="per-cell time limit in seconds (default 60)")
     ap.add_argument("--equivalents", type=Path, default=EQUIVALENTS)
     ap.add_argument("--dry-run", action="store_true", help="list the mutants, grade nothing")
+    ap.add_argument("--render-only", action="store_true",
+                    help="rewrite the markdown from the JSON report and the equivalents file, grade nothing")
     args = ap.parse_args(argv)
 
     notebooks = [n.removesuffix(".ipynb") for n in args.notebook] if args.notebook else sorted(
@@ -54,8 +57,11 @@ def main(argv: list[str] | None = None) -> int:
     equivalents = load_equivalents(args.equivalents)
     json_path = args.report.with_suffix(args.report.suffix + ".json")
     report = json.loads(json_path.read_text()) if json_path.is_file() else {"notebooks": {}}
+    if args.render_only:
+        args.report.write_text(mutation.render_markdown(report, equivalents))
+        print(f"report: {args.report}")
+        return 0
     command = "python benchmarks/mutation.py " + shlex.join(argv if argv is not None else sys.argv[1:])
-    report["command"] = command.strip()
     for nb in notebooks:
         month = mutation.month_of(nb)
         mutants = mutation.sample(nb, mutation.solution_cells(month, nb), args.mutants, args.seed)
@@ -68,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
                                            log=lambda s: print(s, flush=True))
         entry = mutation.summarise(nb, outcomes, equivalents, seconds, args.seed)
         entry["measured"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        entry["command"] = command.strip()
         report["notebooks"][nb] = entry
         print(f"  {entry['killed']}/{entry['mutants']} killed, {entry['survived']} survived "
               f"({entry['equivalent']} equivalent), {seconds:.0f} s", flush=True)
