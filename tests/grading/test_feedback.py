@@ -123,7 +123,10 @@ def test_check_uses_the_kernels_answers_before_any_save(tmp_path, kernel_for):
     assert not out["error"], out
     text, page = out["text/plain"], out["text/html"]
     assert "PASS  test-happy-path" in text and "PASS  test-out-of-stock" in text and "FAIL" not in text
-    assert "11 points of hidden tests" in text and "3 points graded by your instructor" in text
+    sol = nbformat.read(paths.solutions_dir() / MONTH / NB, as_version=4)
+    hidden = sum(c.metadata["nbgrader"]["points"] for c in sol.cells
+                 if c.metadata.get("nbgrader", {}).get("grade") and "BEGIN HIDDEN TESTS" in c.source)
+    assert f"{hidden:g} points of hidden tests" in text and "3 points graded by your instructor" in text
     assert 'class="mastery-pass"' in page and "mastery-fail" not in page
     stored = [json.loads(line) for line in (tmp_path / "progress.jsonl").read_text().splitlines()]
     assert stored[-1]["exercise"] == "02-saga-step-functions"
