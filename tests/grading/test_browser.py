@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 from conftest import need_tool
 
+from mastery import paths
 from mastery.grading import cohort
 
 CHROMIUM = os.environ.get("MASTERY_CHROMIUM", "/usr/bin/chromium")
@@ -236,7 +237,11 @@ def test_in_notebook_check_and_terminal_in_a_learners_lab(learner_lab):
     print("\n".join(f"--- {k}:\n{v}" for k, v in seen.items()))
 
     assert "FAIL" in seen["check, blank"] and "not done yet" in seen["check, blank"]
-    assert "11 points of hidden tests" in seen["check, blank"], "the check says hidden points remain"
+    sol = json.loads((paths.solutions_dir() / "month-01" / "02-saga-step-functions.ipynb").read_text())
+    hidden = sum(c["metadata"]["nbgrader"]["points"] for c in sol["cells"]
+                 if c["metadata"].get("nbgrader", {}).get("grade")
+                 and "BEGIN HIDDEN TESTS" in "".join(c["source"]))
+    assert f"{hidden:g} points of hidden tests" in seen["check, blank"], "the check says hidden points remain"
     assert seen["pass rows"] == 2 and seen["fail rows"] == 0, seen["check, answers run"]
     saved = json.loads((learner_lab["work"] / nb).read_text())  # whatever autosave wrote meanwhile
     answers = [c for c in saved["cells"] if c["metadata"].get("nbgrader", {}).get("solution")

@@ -286,7 +286,7 @@ class _EmulatorPort:
     there for every submission and stops it afterwards, as each cohort grading worker does."""
 
     def __enter__(self):
-        from mastery.grading.cohort import _free_port
+        from mastery.grading.cohort.parallel import _free_port
 
         self.saved = {k: os.environ.get(k) for k in ("MASTERY_PORT", "MASTERY_STATE_DIR")}
         self.state = tempfile.mkdtemp(prefix="mutation-emulator-")
