@@ -62,9 +62,25 @@ def test_state_transitions_count_states_and_task_retries():
 
 
 def test_express_bills_requests_and_100ms_of_at_least_64mb():
-    # 1M requests of 0.25 s -> 0.3 s billed x 64/1024 GB x $0.00001667 + $1.00
+    # 1M requests of 0.25 s -> 0.3 s billed x 64/1024 GB x $0.06 per GB-hour + $1.00
     got = costs.express_workflow_cost(1_000_000, 0.25)
-    assert got == pytest.approx(1.0 + 1_000_000 * 0.3 * 0.0625 * 0.00001667)
+    assert got == pytest.approx(1.0 + 1_000_000 * 0.3 * 0.0625 / 3600 * 0.06)
+    assert costs.express_workflow_cost(1, 0.3) == costs.express_workflow_cost(1, 0.21)
+
+
+def test_express_memory_is_billed_in_64mb_chunks():
+    at_64 = costs.express_workflow_cost(1000, 1.0, 64)
+    assert costs.express_workflow_cost(1000, 1.0, 50) == at_64          # the floor
+    assert costs.express_workflow_cost(1000, 1.0, 62.85) == at_64       # the page's example 3
+    assert costs.express_workflow_cost(1000, 1.0, 65) == costs.express_workflow_cost(1000, 1.0, 128)
+    assert costs.express_workflow_cost(1000, 1.0, 65) > at_64
+
+
+def test_express_duration_uses_the_volume_tiers_of_the_pricing_example():
+    # Step Functions pricing page, Express example: 100 million workflows of 10 s at 64 MB:
+    # 17,361.11 GB-hours -> $60.00 + $120.00 + $202.97 of duration, $100.00 of requests.
+    got = costs.express_workflow_cost(100_000_000, 10)
+    assert got == pytest.approx(100.00 + 60.00 + 120.00 + 202.97, abs=0.01)
 
 
 def test_dynamodb_cost_prices_consumed_units():

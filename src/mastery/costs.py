@@ -162,10 +162,26 @@ def standard_workflow_cost(transitions: int) -> float:
     return transitions * SFN_TRANSITION
 
 
-def express_workflow_cost(requests: int, seconds: float, memory_mb: int = 64) -> float:
-    """Step Functions Express: $1.00 per million requests + $0.00001667 per GB-second, with
-    durations billed in 100 ms increments and at least 64 MB of memory (pricing page)."""
+# Express duration, us-east-1, per GB-hour of a month's use: the first 1,000 GB-hours, the next
+# 4,000, then the rest (pricing page, checked 2026-12-01; its example 3 is tested in test_costs).
+SFN_EXPRESS_GB_HOUR_TIERS = ((1_000, 0.06000), (4_000, 0.03000), (float("inf"), 0.01642))
+
+
+def express_workflow_cost(requests: int, seconds: float, memory_mb: float = 64) -> float:
+    """A month of Step Functions Express: $1.00 per million requests plus duration, each execution
+    rounded up to 100 ms and its memory billed in 64-MB chunks (so 50 MB bills 64 and 65 MB bills
+    128), priced per GB-hour in the page's volume tiers ($0.06 for the first 1,000 GB-hours, i.e.
+    $0.00001667 per GB-second, then $0.03 and $0.01642)."""
     import math
 
-    billed_s = math.ceil(seconds * 10) / 10
-    return requests * (SFN_EXPRESS_REQUEST + billed_s * max(memory_mb, 64) / 1024 * 0.00001667)
+    billed_s = math.ceil(round(seconds * 10, 9)) / 10
+    billed_mb = max(1, math.ceil(memory_mb / 64)) * 64
+    gb_hours = requests * billed_s * billed_mb / 1024 / 3600
+    duration, left = 0.0, gb_hours
+    for size, price in SFN_EXPRESS_GB_HOUR_TIERS:
+        used = min(left, size)
+        duration += used * price
+        left -= used
+        if left <= 0:
+            break
+    return requests * SFN_EXPRESS_REQUEST + duration
