@@ -242,7 +242,10 @@ def _cohort_lab(args) -> int:
     if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra:
         cmd.append("--allow-root")
     print(f"starting JupyterLab on cohort {c.root}: Nbgrader > Formgrader grades it; stop it with Ctrl-C")
-    env = dict(os.environ, MASTERY_COHORT=str(c.root), MASTERY_COURSE_ROOT=str(paths.course_root()))
+    # the instructor's lab: no JupyterLab news toast asking to check for announcements online
+    env = dict(os.environ, MASTERY_COHORT=str(c.root), MASTERY_COURSE_ROOT=str(paths.course_root()),
+               JUPYTER_CONFIG_PATH=os.pathsep.join(
+                   [str(_JUPYTER / "instructor"), *filter(None, [os.environ.get("JUPYTER_CONFIG_PATH")])]))
     return subprocess.call(cmd, cwd=c.root, env=env)
 
 

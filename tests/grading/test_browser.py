@@ -428,6 +428,10 @@ def test_mastery_cohort_lab_opens_the_formgrader_on_the_cohort(graded, local_aws
                 page.get_by_text("Student's answer").first.wait_for()
                 seen["grading"], seen["gap"], seen["border"] = _page_text_and_table_gap(page)
                 page.screenshot(path=str(tmp / "cohort-lab-grading.png"))
+                page.goto(f"{base}/lab?token={token}")
+                page.wait_for_selector("#jp-main-dock-panel")
+                page.wait_for_timeout(3000)  # JupyterLab asks about news a moment after it opens
+                seen["toasts"] = page.locator(".Toastify").all_inner_texts()
             finally:
                 browser.close()
     finally:
@@ -445,3 +449,4 @@ def test_mastery_cohort_lab_opens_the_formgrader_on_the_cohort(graded, local_aws
     assert seen["gap"] >= 8 and seen["border"] not in ("", "none"), (seen["gap"], seen["border"])
     assert repo_db.exists() == had_db, "the formgrader wrote a gradebook into the course repository"
     assert "starting JupyterLab on cohort" in log.read_text()
+    assert not any("news" in t.lower() for t in seen["toasts"]), f"the news toast: {seen['toasts']}"
