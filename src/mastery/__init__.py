@@ -3,7 +3,8 @@
 * **Kernel side** (what a lesson or an exercise imports, plus the ``mastery`` command):
   ``aws`` (clients, namespaces, the call meter, ``ensure_*``, DynamoDB conversion, metric
   read-back), ``events`` (the events AWS services pass a handler), ``lambdas`` (the Lambda
-  context), ``workflows`` (Step Functions), ``data`` (data sets), ``expect`` (the test cells'
+  context), ``esm`` (event source mappings: the one poller of streams and queues),
+  ``workflows`` (Step Functions), ``data`` (data sets), ``expect`` (the test cells'
   assertion), ``diagram`` (architecture pictures), ``costs`` (pricing the call meter),
   ``plots``, ``errors``, ``backend`` and ``emulator`` (the local AWS), ``paths``, ``feedback``
   (``check()``, the in-notebook check), ``workspace`` (a learner's ``work/``), ``cli``; the

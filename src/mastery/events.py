@@ -116,20 +116,27 @@ def kinesis(records: Iterable[tuple[str, bytes | str | dict, str]], stream: str 
     """A batch of one shard: ``records`` are ``(partition_key, data, sequence_number)``;
     data is base64-encoded in the event, as Kinesis sends it."""
     t = arrival if arrival is not None else datetime.now(UTC).timestamp()
-    out = []
-    for key, data, seq in records:
-        raw = data if isinstance(data, bytes) else (data.encode() if isinstance(data, str)
-                                                    else json.dumps(data).encode())
-        out.append({
-            "kinesis": {"kinesisSchemaVersion": "1.0", "partitionKey": key, "sequenceNumber": seq,
-                        "data": base64.b64encode(raw).decode(), "approximateArrivalTimestamp": t},
-            "eventSource": "aws:kinesis", "eventVersion": "1.0",
-            "eventID": f"{shard_id}:{seq}", "eventName": "aws:kinesis:record",
-            "invokeIdentityArn": f"arn:aws:iam::{ACCOUNT_ID}:role/course-execution-role",
-            "awsRegion": REGION,
-            "eventSourceARN": f"arn:aws:kinesis:{REGION}:{ACCOUNT_ID}:stream/{stream}",
-        })
-    return {"Records": out}
+    stream_arn = f"arn:aws:kinesis:{REGION}:{ACCOUNT_ID}:stream/{stream}"
+    return {"Records": [kinesis_record(key, data, seq, stream_arn=stream_arn, shard_id=shard_id, arrival=t)
+                        for key, data, seq in records]}
+
+
+def kinesis_record(key: str, data: bytes | str | dict, seq: str, *, stream_arn: str,
+                   shard_id: str = "shardId-000000000000", arrival: float | None = None) -> dict:
+    """One record of a Kinesis batch, as Lambda's event source mapping puts it in the event."""
+    raw = data if isinstance(data, bytes) else (data.encode() if isinstance(data, str)
+                                                else json.dumps(data).encode())
+    return {
+        "kinesis": {"kinesisSchemaVersion": "1.0", "partitionKey": key, "sequenceNumber": seq,
+                    "data": base64.b64encode(raw).decode(),
+                    "approximateArrivalTimestamp": arrival if arrival is not None
+                    else datetime.now(UTC).timestamp()},
+        "eventSource": "aws:kinesis", "eventVersion": "1.0",
+        "eventID": f"{shard_id}:{seq}", "eventName": "aws:kinesis:record",
+        "invokeIdentityArn": f"arn:aws:iam::{ACCOUNT_ID}:role/course-execution-role",
+        "awsRegion": REGION,
+        "eventSourceARN": stream_arn,
+    }
 
 
 def dynamodb_stream(changes: Iterable[tuple[str, dict, dict | None, dict | None]], table: str = "table",
