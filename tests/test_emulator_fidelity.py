@@ -71,3 +71,23 @@ def test_injected_dynamodb_faults_match_table_operation_and_text_then_clear(embe
         assert status()["rules"][0]["failed"] == 2 and status()["retry_delay_scale"] == 0.5
     assert faults.status() == {"rules": [], "retry_delay_scale": 1.0}
     aws.delete_table(table)
+
+
+def test_injected_faults_reach_transactions_and_batches_that_name_the_table(embedded):
+    table = aws.ensure_table(f"pytest-faults-{uuid.uuid4().hex[:6]}", "pk")
+    other = aws.ensure_table(f"pytest-faults-{uuid.uuid4().hex[:6]}", "pk")
+    ddb = boto3.client("dynamodb", endpoint_url=backend.endpoint(), region_name=aws.REGION,
+                       aws_access_key_id="t", aws_secret_access_key="t",
+                       config=Config(retries={"total_max_attempts": 1}))
+    put = [{"Put": {"TableName": other, "Item": {"pk": {"S": "a"}}}},
+           {"Update": {"TableName": table, "Key": {"pk": {"S": "hot"}}, "UpdateExpression": "SET n = :n",
+                       "ExpressionAttributeValues": {":n": {"N": "1"}}}}]
+    with faults.injected([faults.rule(table, times=2, contains="hot")]):
+        with pytest.raises(ClientError, match="ThrottlingException"):
+            ddb.transact_write_items(TransactItems=put)
+        with pytest.raises(ClientError, match="ThrottlingException"):
+            ddb.batch_write_item(RequestItems={table: [{"PutRequest": {"Item": {"pk": {"S": "hot"}}}}]})
+        ddb.transact_write_items(TransactItems=put)  # spent
+    assert ddb.get_item(TableName=table, Key={"pk": {"S": "hot"}})["Item"]["n"] == {"N": "1"}
+    for t in (table, other):
+        aws.delete_table(t)

@@ -112,13 +112,13 @@ class _Faults:
     def intercept(self, environ, start_response):
         body = _read_body(environ)
         try:
-            table = json.loads(body or b"{}").get("TableName")
+            tables = _tables_of(json.loads(body or b"{}"))
         except ValueError:
-            table = None
+            tables = set()
         text = body.decode("utf-8", "replace")
         operation = environ.get("HTTP_X_AMZ_TARGET", "").rpartition(".")[2]
         with self.lock:
-            rule = next((r for r in self.rules if r["table"] == table and r["failed"] < r["times"]
+            rule = next((r for r in self.rules if r["table"] in tables and r["failed"] < r["times"]
                          and r["operation"] in ("", operation) and r["contains"] in text), None)
             if rule is None:
                 return None
@@ -135,6 +135,21 @@ class _Faults:
 
 
 _faults = _Faults()
+
+
+def _tables_of(request: dict) -> set[str]:
+    """Every table a DynamoDB request names: ``TableName``, the tables of a batch
+    (``RequestItems``) and of a transaction (``TransactItems``)."""
+    if not isinstance(request, dict):
+        return set()
+    tables = {request["TableName"]} if isinstance(request.get("TableName"), str) else set()
+    if isinstance(request.get("RequestItems"), dict):
+        tables |= set(request["RequestItems"])
+    for item in request.get("TransactItems") or []:
+        for op in (item.values() if isinstance(item, dict) else []):
+            if isinstance(op, dict) and isinstance(op.get("TableName"), str):
+                tables.add(op["TableName"])
+    return tables
 
 
 def _read_body(environ) -> bytes:

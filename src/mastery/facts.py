@@ -34,6 +34,11 @@ DDB_PARTITIONS = "https://docs.aws.amazon.com/amazondynamodb/latest/developergui
 APIGW_QUOTAS = "https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html"
 BUDGETS_PRICING = "https://aws.amazon.com/aws-cost-management/aws-budgets/pricing/"
 FOCUS_SPEC = "https://focus.finops.org/focus-specification/v1-2/"
+KINESIS_QUOTAS = "https://docs.aws.amazon.com/streams/latest/dev/service-sizes-and-limits.html"
+KINESIS_RETENTION = "https://docs.aws.amazon.com/streams/latest/dev/kinesis-extended-retention.html"
+ESM_KINESIS = "https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html"
+ESM_PARAMS = "https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html"
+DDB_STREAMS = "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Streams.html"
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,32 @@ _ROWS = [
          "https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html"),
     Fact("lambda_async_retries", 2, "retries of an asynchronous invocation after the first attempt fails",
          "https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html"),
+    # ---- Kinesis Data Streams, DynamoDB Streams and Lambda's event source mappings
+    Fact("kinesis_shard_write_mb_s", 1, "MB per second written per shard (or 1,000 records per second)",
+         KINESIS_QUOTAS),
+    Fact("kinesis_shard_write_records_s", 1_000, "records per second written per shard", KINESIS_QUOTAS),
+    Fact("kinesis_shard_read_mb_s", 2, "MB per second read per shard, shared by GetRecords consumers",
+         KINESIS_QUOTAS),
+    Fact("kinesis_getrecords_tps", 5, "GetRecords calls per second per shard", KINESIS_QUOTAS),
+    Fact("kinesis_getrecords_max_records", 10_000, "records returned by one GetRecords call at most",
+         KINESIS_QUOTAS),
+    Fact("kinesis_default_retention_h", 24, "hours a record is kept by default", KINESIS_RETENTION),
+    Fact("kinesis_max_retention_h", 8_760, "hours a record can be kept at most (365 days)",
+         KINESIS_RETENTION),
+    Fact("dynamodb_streams_retention_h", 24, "hours a stream record is kept", DDB_STREAMS),
+    Fact("esm_stream_batch_max", 10_000, "records per batch at most (Kinesis, DynamoDB Streams)",
+         ESM_PARAMS),
+    Fact("esm_stream_batch_default", 100, "records per batch by default (Kinesis, DynamoDB Streams)",
+         ESM_PARAMS),
+    Fact("esm_batching_window_max_s", 300, "seconds: the longest batching window", ESM_PARAMS),
+    Fact("esm_max_retry_attempts", 10_000,
+         "retries at most (-1, the default, retries until the records expire)", ESM_PARAMS),
+    Fact("esm_max_record_age_s", 604_800, "seconds: the largest maximum record age (7 days; -1 is no limit)",
+         ESM_PARAMS),
+    Fact("esm_parallelization_max", 10, "concurrent batches per shard at most (ParallelizationFactor)",
+         ESM_PARAMS),
+    Fact("lambda_sync_payload_mb", 6, "MB: the largest synchronous invocation payload (a batch's event)",
+         LAMBDA_QUOTAS),
     # ---- SQS
     Fact("sqs_request_chunk_kb", 64, "KB: each 64 KB chunk of a payload is billed as one request",
          SQS_PRICING, mention=(r"(?i)\bchunk", r"(?i)SQS|queue"), says=r"\b64 ?KB"),

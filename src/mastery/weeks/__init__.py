@@ -92,7 +92,8 @@ def months() -> list[str]:
 
 
 _MONTH_THEMES = {"month-01": "patterns", "month-02": "security and performance",
-                 "month-03": "economics and authority"}
+                 "month-03": "economics and authority", "month-04": "capstone: multi-tenant SaaS",
+                 "month-05": "capstone: IoT telemetry", "month-06": "capstone: resilience"}
 README_BEGIN = "<!-- weeks table: generated from mastery.weeks.WEEKS by `python -m mastery.weeks` -->"
 README_END = "<!-- end of weeks table -->"
 
