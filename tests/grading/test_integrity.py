@@ -76,3 +76,22 @@ def test_the_guard_passes_genuine_state_and_names_what_was_replaced():
         with pytest.raises(Exception, match=f"scores 0: .*{named}") as e:
             exec(guard, bad)
         assert type(e.value).__name__ == "TamperingDetected"
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("local_aws")
+def test_week4_trusted_check_catches_an_alias_faked_in_the_kernel(tmp_path):
+    """A rollback that never touches the alias, hidden behind botocore's _make_api_call (which
+    the kernel guard does not fingerprint): the kernel's test passes, the trusted check does not."""
+    month, name = "month-01", "04-canary-releases.ipynb"
+    wa = next(w for w in submissions.wrong_answers()
+              if w.notebook == name and w.name == "fakes_alias_readback")
+    course = cohort.Course(tmp_path / "course")
+    course.add_assignment(month)
+    course.submit("hostile", month, {name: submissions.patched_submission(wa)})
+    assert course.autograde(month, "hostile")["success"]
+    assert course.score(month, "hostile")[name[:-6]].cells["test-controller-rollback"][0] == 0
+    out = nbformat.read(course.root / "autograded" / "hostile" / month / name, as_version=4)
+    errors = [o for o in _cell(out, "test-controller-rollback").outputs if o.get("output_type") == "error"]
+    assert [o["ename"] for o in errors] == ["TrustedCheckFailed"], errors  # the kernel's test was fooled
+    assert "after a rollback from 100 %" in errors[0]["evalue"]
