@@ -33,8 +33,8 @@ def orders_stored(ctx) -> None:
     """test-span-tree: the order of 30 is in the orders table, stored as the spec says."""
     ns = ctx.namespace(EXERCISE)
     items = _items(ctx.client("dynamodb"), ns.name("orders"))
-    bad = [i for i in items if set(i) != {"orderId", "amount"} or "S" not in i["orderId"] or "N" not in i["amount"]]
-    assert not bad, f"orders on the backend that are not {{orderId: S, amount: N}}: {bad[:2]}"
+    bad = [i for i in items if "S" not in i.get("orderId", {}) or "N" not in i.get("amount", {})]
+    assert not bad, f"orders on the backend without orderId (S) and amount (N): {bad[:2]}"
     assert any(float(i["amount"]["N"]) == 30 for i in items), (
         "the orders table on the backend holds no order of amount 30")
 
