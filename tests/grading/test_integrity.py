@@ -76,3 +76,23 @@ def test_the_guard_passes_genuine_state_and_names_what_was_replaced():
         with pytest.raises(Exception, match=f"scores 0: .*{named}") as e:
             exec(guard, bad)
         assert type(e.value).__name__ == "TamperingDetected"
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("local_aws")
+def test_week8_alarms_faked_in_the_client_lose_the_points_through_the_trusted_check(tmp_path):
+    """The notebook's CloudWatch client made to answer DescribeAlarms from memory (an instance
+    attribute the kernel-side guard does not look at): the kernel's test passes, the grader's own
+    DescribeAlarms finds no alarm, and only that test loses its points."""
+    month, nb_name = "month-02", "08-observability-slos.ipynb"
+    wa = next(w for w in submissions.wrong_answers() if w.name == "alarms_faked_in_client")
+    course = cohort.Course(tmp_path / "course")
+    course.add_assignment(month)
+    course.submit("faker", month, {nb_name: submissions.patched_submission(wa)})
+    assert course.autograde(month, "faker")["success"]
+    cells = course.score(month, "faker")[nb_name[:-6]].cells
+    assert cells["test-cloudwatch-alarms"][0] == 0
+    assert all(v[0] == v[1] for k, v in cells.items() if "test" in k and k != "test-cloudwatch-alarms"), cells
+    out = nbformat.read(course.root / "autograded" / "faker" / month / nb_name, as_version=4)
+    text = json.dumps(_cell(out, "test-cloudwatch-alarms").outputs)
+    assert "TrustedCheckFailed" in text and "the backend has the alarms []" in text
