@@ -76,6 +76,7 @@ def _put(cw, ns, metric, unit="Count", dims=None, value=1.0, n=1):
     ({"unit": "Milliseconds"}, "not in the unit Count"),
     ({"dims": {"service": "orders", "function": "f"}}, "dimension sets"),
     ({"value": 2.0}, "each should be 1"),
+    ({"value": 0.0}, None),
 ])
 def test_metrics_are_read_back_with_units_dimensions_and_values(fault, message):
     ctx, ns = _ctx()
