@@ -26,7 +26,8 @@ RIGHT = submissions.right_answers()
 # holds every graded notebook.
 NEW_STANDARD: set[str] = {
     "01-event-sourcing-cqrs", "02-saga-step-functions", "04-canary-releases", "05-zero-trust",
-    "06-dlp-compliance", "07-caching-data-access", "09-cost-analytics", "17-streams-and-lambda",
+    "06-dlp-compliance", "07-caching-data-access", "08-observability-slos", "09-cost-analytics",
+    "17-streams-and-lambda",
 }
 
 

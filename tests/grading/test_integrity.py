@@ -95,3 +95,23 @@ def test_week4_trusted_check_catches_an_alias_faked_in_the_kernel(tmp_path):
     errors = [o for o in _cell(out, "test-controller-rollback").outputs if o.get("output_type") == "error"]
     assert [o["ename"] for o in errors] == ["TrustedCheckFailed"], errors  # the kernel's test was fooled
     assert "after a rollback from 100 %" in errors[0]["evalue"]
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("local_aws")
+def test_week8_alarms_faked_in_the_client_lose_the_points_through_the_trusted_check(tmp_path):
+    """The notebook's CloudWatch client made to answer DescribeAlarms from memory (an instance
+    attribute the kernel-side guard does not look at): the kernel's test passes, the grader's own
+    DescribeAlarms finds no alarm, and only that test loses its points."""
+    month, nb_name = "month-02", "08-observability-slos.ipynb"
+    wa = next(w for w in submissions.wrong_answers() if w.name == "alarms_faked_in_client")
+    course = cohort.Course(tmp_path / "course")
+    course.add_assignment(month)
+    course.submit("faker", month, {nb_name: submissions.patched_submission(wa)})
+    assert course.autograde(month, "faker")["success"]
+    cells = course.score(month, "faker")[nb_name[:-6]].cells
+    assert cells["test-cloudwatch-alarms"][0] == 0
+    assert all(v[0] == v[1] for k, v in cells.items() if "test" in k and k != "test-cloudwatch-alarms"), cells
+    out = nbformat.read(course.root / "autograded" / "faker" / month / nb_name, as_version=4)
+    text = json.dumps(_cell(out, "test-cloudwatch-alarms").outputs)
+    assert "TrustedCheckFailed" in text and "the backend has the alarms []" in text

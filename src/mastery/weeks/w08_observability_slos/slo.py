@@ -55,6 +55,39 @@ def explain(episode_list, incidents, tail) -> list[str | None]:
     return out
 
 
+def expression_value(expression: str, values: dict[str, float]) -> float:
+    """The value of a CloudWatch metric-math expression made only of query ids, numbers,
+    ``+ - * /`` and parentheses (what the exercise allows), with each id replaced by its
+    value in ``values``. Anything else (a function, an attribute, an unknown id) raises
+    ``ValueError``; nothing is ever passed to ``eval``."""
+    import ast
+    import operator
+
+    ops = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
+
+    def value(node):
+        if isinstance(node, ast.Expression):
+            return value(node.body)
+        if isinstance(node, ast.BinOp) and type(node.op) in ops:
+            return ops[type(node.op)](value(node.left), value(node.right))
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            v = value(node.operand)
+            return -v if isinstance(node.op, ast.USub) else v
+        if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+            return float(node.value)
+        if isinstance(node, ast.Name) and node.id in values:
+            return float(values[node.id])
+        raise ValueError(f"not allowed in the expression: {ast.dump(node)[:80]}")
+
+    if not isinstance(expression, str) or len(expression) > 1000:
+        raise ValueError("the expression should be a short string")
+    try:
+        tree = ast.parse(expression.strip(), mode="eval")
+    except SyntaxError as e:
+        raise ValueError(f"not an arithmetic expression: {expression!r}") from e
+    return value(tree)
+
+
 def _dates(ax) -> None:
     import matplotlib.dates as mdates
 

@@ -190,3 +190,39 @@ def next_second() -> datetime:
 
 
 metric_sum = aws.metric_sum  # the one CloudWatch read-back (``since`` from next_whole_second)
+
+
+def emitted(docs) -> list[tuple[str, dict]]:
+    """``[(namespace, datum)]``: every datapoint a list of EMF documents declares, as
+    :func:`emf_metric_data` extracts it (name, dimensions, value, unit), to read back what a
+    handler emitted before CloudWatch sees it."""
+    return [(namespace, datum) for doc in docs for namespace, data in emf_metric_data(doc) for datum in data]
+
+
+def metric_stats(namespace: str, metric: str, dimensions: dict[str, str], since, cw=None, *,
+                 unit: str | None = None, until=None, period: int = 60) -> dict:
+    """``{"Sum", "SampleCount", "Minimum", "Maximum"}`` of a metric from ``since`` to ``until``
+    (default: a minute from now) over every period in between (not only the first), read back
+    with GetMetricStatistics; only datapoints of ``unit`` when it is given. Zeros (and ``None``
+    for Minimum/Maximum) when nothing matches."""
+    cw = cw or aws.client("cloudwatch")
+    until = until or datetime.now(UTC) + timedelta(minutes=1)
+    kwargs = {"Unit": unit} if unit else {}
+    points = cw.get_metric_statistics(
+        Namespace=namespace, MetricName=metric,
+        Dimensions=[{"Name": k, "Value": v} for k, v in sorted(dimensions.items())],
+        StartTime=since, EndTime=until, Period=period,
+        Statistics=["Sum", "SampleCount", "Minimum", "Maximum"], **kwargs)["Datapoints"]
+    return {"Sum": float(sum(p["Sum"] for p in points)),
+            "SampleCount": float(sum(p["SampleCount"] for p in points)),
+            "Minimum": min((p["Minimum"] for p in points), default=None),
+            "Maximum": max((p["Maximum"] for p in points), default=None)}
+
+
+def dimension_sets(namespace: str, metric: str, cw=None) -> list[dict[str, str]]:
+    """Every dimension set ``metric`` has in ``namespace`` (ListMetrics, every page)."""
+    cw = cw or aws.client("cloudwatch")
+    out = []
+    for page in cw.get_paginator("list_metrics").paginate(Namespace=namespace, MetricName=metric):
+        out += [{d["Name"]: d["Value"] for d in m.get("Dimensions", [])} for m in page["Metrics"]]
+    return out
