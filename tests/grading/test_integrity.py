@@ -115,3 +115,34 @@ def test_week8_alarms_faked_in_the_client_lose_the_points_through_the_trusted_ch
     out = nbformat.read(course.root / "autograded" / "faker" / month / nb_name, as_version=4)
     text = json.dumps(_cell(out, "test-cloudwatch-alarms").outputs)
     assert "TrustedCheckFailed" in text and "the backend has the alarms []" in text
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("local_aws")
+def test_week7_trusted_check_catches_rows_the_kernel_was_made_to_count(tmp_path):
+    """Week 7: to_items drops every order line, and ``len`` is made to report the full count for
+    the list the kernel-side test-table-design scans: the kernel test passes, the trusted check
+    (which scans the learner's table from the grading process) takes the points."""
+    month, nb_name = "month-02", "07-caching-data-access.ipynb"
+    course = cohort.Course(tmp_path / "course")
+    course.add_assignment(month)
+    good = submissions.reference_submission(month, nb_name)
+    bad = submissions.reference_submission(month, nb_name)
+    c = _cell(bad, "table-design")
+    c.source += ("\n\n_to_items = to_items\n\n\ndef to_items(customers, orders, order_items):\n"
+                 "    return _to_items(customers, orders, order_items.head(0))\n\n\n"
+                 "import builtins\n_len = builtins.len\n_rows = _len(customers) + _len(orders)\n"
+                 "builtins.len = lambda x: _rows + _len(order_items) \\\n"
+                 "    if isinstance(x, list) and _len(x) == _rows else _len(x)\n")
+    scores = {}
+    for student, nb in (("good", good), ("bad", bad)):
+        course.submit(student, month, {nb_name: nb})
+        assert course.autograde(month, student)["success"]
+        scores[student] = course.score(month, student)[nb_name[:-6]].cells
+    for gid in integrity.trusted_checks(nb_name[:-6]):
+        assert scores["good"][gid][0] == scores["good"][gid][1], f"the reference lost {gid}"
+    assert scores["bad"]["test-table-design"][0] == 0
+    out = nbformat.read(course.root / "autograded" / "bad" / month / nb_name, as_version=4)
+    text = json.dumps(_cell(out, "test-table-design").outputs)
+    assert "TrustedCheckFailed" in text and "not one per customer, order and order line" in text
+    assert "all in the one table" not in text, "the kernel-side test was not fooled: the trick proves nothing"

@@ -172,3 +172,43 @@ def test_partial_batch_client_returns_unprocessed_items_and_writes_the_rest(loca
         assert flaky.describe_table(TableName=table)["Table"]["TableName"] == table  # other calls pass
     finally:
         aws.delete_table(table, ddb=ddb)
+
+
+def test_wire_records_what_is_sent_and_what_is_read(local_aws):
+    ddb = aws.client("dynamodb")
+    table = aws.ensure_table(f"t-wire-{uuid.uuid4().hex[:6]}", "PK", "SK", ddb=ddb)
+    try:
+        for i in range(6):
+            item = {"PK": {"S": "a"}, "SK": {"S": f"{i}"}, "n": {"N": str(i)}}
+            ddb.put_item(TableName=table, Item=item)
+        with caching.Wire(ddb) as wire:
+            ddb.get_item(TableName=table, Key={"PK": {"S": "a"}, "SK": {"S": "0"}}, ConsistentRead=True)
+            ddb.query(TableName=table, KeyConditionExpression="PK = :p", Limit=4,
+                      FilterExpression="n > :two",
+                      ExpressionAttributeValues={":p": {"S": "a"}, ":two": {"N": "2"}})
+        (op1, get), (op2, query) = wire.requests()
+        assert (op1, op2) == ("GetItem", "Query") and get["ConsistentRead"] is True
+        assert query["Limit"] == 4 and "ConsistentRead" not in query
+        assert wire.requests("Query") == [("Query", query)]
+        assert wire.items_read() == 4 and wire.scanned == [("Query", 4, 1)]  # a filter reads what it drops
+        ddb.scan(TableName=table)  # after the block: not recorded
+        assert len(wire.sent) == 2
+    finally:
+        aws.delete_table(table, ddb=ddb)
+
+
+def test_failing_client_fails_the_named_commands_and_heals():
+    import redis as redis_lib
+
+    r, _ = caching.redis_client(url="redis://127.0.0.1:1/0", timeout=0.05)
+    flaky = caching.FailingClient(r, {"get"}, caching.redis_timeout)
+    layer = caching.RedisLayer(flaky, f"t-{uuid.uuid4().hex[:6]}", caching.FakeClock())
+    layer.set("k", 1, ttl=10)  # set passes through
+    with pytest.raises(redis_lib.exceptions.TimeoutError):
+        layer.get("k")
+    assert flaky.failed == collections.Counter({"get": 1})
+    flaky.failing = set()
+    assert layer.get("k") == 1
+    err = caching.s3_throttled()
+    assert err.response["Error"]["Code"] == "SlowDown"
+    assert err.response["ResponseMetadata"]["HTTPStatusCode"] == 503

@@ -12,7 +12,11 @@ the table design); this module only provides what both the lesson and the exerci
 * :func:`replay` — runs a request trace through a cache and records, per request, the layer
   that answered, the latency, and whether the answer was stale;
 * :class:`CallLog` — records every DynamoDB operation a client makes, with its table and
-  index, to prove an access pattern is a ``Query`` and never a ``Scan``.
+  index, to prove an access pattern is a ``Query`` and never a ``Scan``;
+* :class:`Wire` — what a DynamoDB client really sends (the JSON body of each request) and
+  what it reads (``ScannedCount``), for what the emulator ignores (``ConsistentRead``);
+* :class:`FailingClient` — a Redis or S3 client whose named commands fail as a timed-out or
+  throttled one does, to grade a cache's behaviour when a layer fails.
 
 A layer's ``get`` returns :data:`MISS` when it holds no fresh entry; a stored ``None`` is a
 *negative* entry ("the origin has no such key") and is returned as ``None``.
@@ -374,3 +378,90 @@ class PartialBatchClient:
             unprocessed[table] = reqs + unprocessed.get(table, [])
         self.returned += sum(len(v) for v in unprocessed.values())
         return {**out, "UnprocessedItems": unprocessed}
+
+
+class Wire:
+    """Records what ``client`` (DynamoDB) puts on the wire: ``(operation, body)`` of every
+    request, as JSON decoded from the bytes botocore sends, and the ``ScannedCount`` of every
+    Query/Scan answer. For what the emulator ignores (``ConsistentRead`` on a GSI, which AWS
+    rejects) and what a request reads beyond what it returns (a ``FilterExpression``)::
+
+        with caching.Wire(ddb) as wire:
+            get_customer(table, "C003")
+        wire.requests()   # [("GetItem", {"TableName": ..., "Key": ..., "ConsistentRead": True})]
+    """
+
+    def __init__(self, client) -> None:
+        self.client = client
+        self.sent: list = []
+        self.scanned: list = []
+
+    def _send(self, request, **_):
+        target = (request.headers.get("X-Amz-Target") or b"")
+        target = target.decode() if isinstance(target, bytes) else target
+        body = request.body or b"{}"
+        try:
+            payload = json.loads(body.decode() if isinstance(body, bytes) else body)
+        except ValueError:
+            payload = {}
+        self.sent.append((target.rpartition(".")[2], payload))
+
+    def _answer(self, parsed, model, **_):
+        if model.name in ("Query", "Scan") and isinstance(parsed, dict) and "ScannedCount" in parsed:
+            self.scanned.append((model.name, parsed["ScannedCount"], parsed.get("Count", 0)))
+
+    def __enter__(self) -> Wire:
+        self.sent.clear()
+        self.scanned.clear()
+        self.client.meta.events.register("before-send.dynamodb", self._send)
+        self.client.meta.events.register("after-call.dynamodb", self._answer)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.client.meta.events.unregister("before-send.dynamodb", self._send)
+        self.client.meta.events.unregister("after-call.dynamodb", self._answer)
+
+    def requests(self, *operations: str) -> list:
+        """``(operation, body)`` of the requests sent (only ``operations`` if given)."""
+        return [(op, b) for op, b in self.sent if not operations or op in operations]
+
+    def items_read(self) -> int:
+        """Items the Queries and Scans read (``ScannedCount``), before any filter."""
+        return sum(n for _, n, _ in self.scanned)
+
+
+class FailingClient:
+    """Wraps a Redis or S3 client so that the named commands fail as a broken layer does
+    (Redis timing out, S3 throttling): each call of a name in ``failing`` raises ``error()``
+    and is counted in ``failed``; everything else passes through to ``client``.
+    ``failing`` can be changed at any time (``set()`` heals the layer)."""
+
+    def __init__(self, client, failing=(), error=None) -> None:
+        self._client = client
+        self.failing = set(failing)
+        self._error = error or (lambda: TimeoutError("the cache layer timed out"))
+        self.failed: collections.Counter = collections.Counter()
+
+    def __getattr__(self, name):
+        attr = getattr(self._client, name)
+        if name not in self.failing:
+            return attr
+
+        def fail(*args, **kwargs):
+            self.failed[name] += 1
+            raise self._error()
+
+        return fail
+
+
+def redis_timeout():
+    """The error a Redis client raises when the server does not answer in time."""
+    import redis
+
+    return redis.exceptions.TimeoutError("Timeout reading from socket")
+
+
+def s3_throttled(operation: str = "GetObject"):
+    """The error S3 raises when it throttles a request (503 SlowDown)."""
+    return ClientError({"Error": {"Code": "SlowDown", "Message": "Please reduce your request rate."},
+                        "ResponseMetadata": {"HTTPStatusCode": 503}}, operation)
