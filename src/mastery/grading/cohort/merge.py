@@ -2,7 +2,8 @@
 its own copy of the cohort folder (a Kubernetes Job, see docs/deploy.md), and merge the shards'
 gradebooks, autograded notebooks and autograde logs back into the cohort.
 
-    python -m mastery.grading.cohort.merge COHORT SHARD_FOLDER...
+    mastery cohort autograde MONTH --shard K/N      # in Job K's copy of the cohort folder
+    mastery cohort merge SHARD_FOLDER...            # in the cohort, once every Job is done
 
 A shard is a cohort folder (a copy of the cohort's, with the month released and its learners'
 submissions collected) in which ``mastery cohort autograde`` graded only its own learners.
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -129,18 +129,3 @@ def _merge_logs(shard_root: Path, target: Path) -> None:
         merged.update(json.loads(log.read_text()))
         mine.parent.mkdir(exist_ok=True)
         mine.write_text(json.dumps(merged, indent=2, sort_keys=True) + "\n")
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) < 2:
-        print(__doc__.split("\n\n")[1])
-        return 2
-    r = merge_gradebooks(args[0], args[1:])
-    print(f"merged {len(r.submissions)} submission(s), {r.grades} grade(s), {r.comments} comment(s) "
-          f"from {len(args) - 1} shard(s) into {args[0]}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
