@@ -168,12 +168,13 @@ class Cohort(Course):
     # --------------------------------------------------------------------------- grading
 
     def autograde_all(self, month: str, workers: int = 2, students: list[str] | None = None,
-                      progress: bool = True, regrade: bool = False) -> AutogradeSummary:
+                      progress: bool = True, regrade: bool = False, reuse: bool = True) -> AutogradeSummary:
         """Grade every collected submission of ``month`` by learners on the roster, with
         ``workers`` processes, each on its own learners and with its own emulator. The
         gradebook is SQLite, shared with a lock timeout; every learner's result (graded,
         partial, failed, regrade, skipped + why) is also written to ``logs/autograde-<month>.json``.
-        ``regrade=True`` grades only the submissions the last run marked for re-grading."""
+        ``regrade=True`` grades only the submissions the last run marked for re-grading.
+        ``reuse=False`` starts a fresh emulator per learner instead of emptying the worker's."""
         with self.api.gradebook as gb:
             try:
                 gb.find_assignment(month)
@@ -200,7 +201,7 @@ class Cohort(Course):
         t0 = time.perf_counter()
         bar = _progress(len(students), f"autograde {month}", progress)
         try:
-            outcomes += grade_in_parallel(self, [(month, s) for s in students], workers,
+            outcomes += grade_in_parallel(self, [(month, s) for s in students], workers, reuse=reuse,
                                           on_done=lambda _o: bar.update(1))
         finally:
             bar.close()
