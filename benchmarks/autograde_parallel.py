@@ -57,7 +57,8 @@ def nbgrader_cli(c: cohort.Cohort, month: str = MONTH) -> None:
 
 
 def measure(learners: int = 8, workers: tuple[int, ...] = (1, 2),
-            notebook: str = "02-saga-step-functions.ipynb", month: str = MONTH) -> list[Way]:
+            notebook: str = "02-saga-step-functions.ipynb", month: str = MONTH,
+            fresh: bool = True) -> list[Way]:
     """Grade ``learners`` copies of the reference solution of ``notebook`` with nbgrader's CLI,
     then with ``Cohort.autograde_all`` for each worker count; raises if any way's scores
     differ from nbgrader's. Needs a running backend. The first Way is nbgrader's."""
@@ -76,12 +77,16 @@ def measure(learners: int = 8, workers: tuple[int, ...] = (1, 2),
         ways.append(Way(NBGRADER, time.perf_counter() - t0, load0, scores(c, ids, month)))
 
         for n in workers:
-            load0 = os.getloadavg()[0]
-            summary = c.autograde_all(month, workers=n, progress=False)
-            if summary.failed or summary.partial:
-                raise RuntimeError(summary.render())
-            ways.append(Way(f"mastery cohort autograde --workers {n}", summary.seconds, load0,
-                            scores(c, ids, month)))
+            # each worker's emulator emptied between learners (the default), and for the largest
+            # worker count also the way before issue 18: a fresh emulator started per learner
+            for reuse in (True, False) if n == max(workers) and fresh else (True,):
+                load0 = os.getloadavg()[0]
+                summary = c.autograde_all(month, workers=n, progress=False, reuse=reuse)
+                if summary.failed or summary.partial:
+                    raise RuntimeError(summary.render())
+                how = "" if reuse else ", fresh emulator per learner"
+                ways.append(Way(f"mastery cohort autograde --workers {n}{how}", summary.seconds, load0,
+                                scores(c, ids, month)))
     reference = ways[0].scores
     for w in ways[1:]:
         if w.scores != reference:

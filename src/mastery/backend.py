@@ -29,7 +29,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from mastery.emulator import HEALTH_PATH
+from mastery.emulator import HEALTH_PATH, RESET_PATH
 from mastery.errors import MasteryError
 
 HOST = "127.0.0.1"
@@ -218,6 +218,19 @@ def _up_locked(p: int) -> Health:
             f"it), or use another port: `MASTERY_PORT={p + 10} mastery up`."
         )
     return _start_embedded(p)
+
+
+def reset(p: int | None = None, timeout: float = 10.0) -> bool:
+    """Empty the embedded emulator on ``p`` (every service's state and the fault switch) without
+    restarting it. False when it cannot be reset in place (not running, not ours, a Step
+    Functions execution still running, no answer): then stop it and start a fresh one."""
+    p = p or port()
+    req = urllib.request.Request(endpoint(p) + RESET_PATH, data=b"{}", method="POST")
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return bool(json.loads(r.read() or b"{}").get("reset"))
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
 
 
 def _stop_pid(pid: int, timeout: float = 10.0) -> None:

@@ -207,13 +207,36 @@ def _cohort_collect(args) -> int:
 
 
 def _cohort_autograde(args) -> int:
-    summary = _cohort(args).autograde_all(args.month, workers=args.workers, students=args.student or None,
-                                          progress=not args.quiet, regrade=args.regrade)
+    from mastery.grading import cohort
+
+    c = _cohort(args)
+    students = args.student or None
+    if args.shard:  # K/N: one of N disjoint parts of the learners (a Kubernetes Job's share)
+        try:
+            k, n = (int(x) for x in args.shard.split("/"))
+        except ValueError:
+            raise cohort.CohortError(f"--shard {args.shard!r}: write K/N, e.g. 0/4") from None
+        students = cohort.shard(students or c.submitted(args.month), k, n)
+        if not students:
+            print(f"shard {k}/{n} of {args.month}: no learner in it")
+            return 0
+    summary = c.autograde_all(args.month, workers=args.workers, students=students,
+                              progress=not args.quiet, regrade=args.regrade)
     print(summary.render())
     if summary.regrade:
         print(f"{len(summary.regrade)} submission(s) could not be graded because the local AWS went away "
               f"(their scores are left blank, not 0): `mastery cohort autograde {args.month} --regrade`")
     return 1 if summary.failed or summary.regrade else 0
+
+
+def _cohort_merge(args) -> int:
+    from mastery.grading import cohort
+
+    c = _cohort(args)
+    r = cohort.merge_gradebooks(c.root, args.shards)
+    print(f"merged {len(r.submissions)} submission(s), {r.grades} grade(s) and {r.comments} comment(s) "
+          f"from {len(args.shards)} shard(s) into {c.root}")
+    return 0
 
 
 def _cohort_feedback(args) -> int:
@@ -344,9 +367,13 @@ def _add_cohort_commands(sub) -> None:
     p.add_argument("--workers", type=int, default=max(1, min(4, (os.cpu_count() or 2))),
                    help="worker processes, each grading its own learners")
     p.add_argument("--student", action="append", help="only this learner (repeatable)")
+    p.add_argument("--shard", help="K/N: only the K-th of N disjoint parts of the learners (0-based), "
+                                   "for grading on several machines; then `mastery cohort merge`")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--regrade", action="store_true",
                    help="only the submissions the last run marked for re-grading (the backend went away)")
+    p = cmd("merge", _cohort_merge, "merge the gradebooks of shards graded elsewhere into the cohort")
+    p.add_argument("shards", nargs="+", help="cohort folders, each graded with --shard K/N")
     p = cmd("feedback", _cohort_feedback, "generate and release feedback for a graded month")
     p.add_argument("month")
     p = cmd("export", _cohort_export, "write grades.csv and the per-exercise breakdown.csv")

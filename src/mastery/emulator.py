@@ -15,7 +15,11 @@ starts and stops it. It differs from plain ``moto_server`` in three ways the cou
 * graders can make DynamoDB fail on purpose (:data:`FAULTS_PATH`): the next *n* calls whose
   request names a table (and, optionally, contains a string) answer with an AWS error such as
   ``ThrottlingException``. Step Functions' DynamoDB integration calls back to this server, so
-  a saga's Task sees a real throttle; ``retry_delay_scale`` shortens Retry waits meanwhile.
+  a saga's Task sees a real throttle; ``retry_delay_scale`` shortens Retry waits meanwhile;
+* ``POST /_mastery/reset`` empties it between graded learners (every moto backend and the
+  fault switch) so a grading worker keeps one emulator; it refuses (409) while a Step Functions
+  execution still runs, because its thread would write into the emptied state: the grader then
+  starts a fresh emulator instead.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import uuid
 
 HEALTH_PATH = "/_localstack/health"
 FAULTS_PATH = "/_mastery/faults"
+RESET_PATH = "/_mastery/reset"
 ACCOUNT_ID = "000000000000"
 # The services the course uses; the health answer lists them as LocalStack does.
 SERVICES = (
@@ -67,6 +72,8 @@ def build_app():
             return [health]
         if path == FAULTS_PATH:
             return _faults.handle(environ, start_response)
+        if path == RESET_PATH and environ.get("REQUEST_METHOD") == "POST":
+            return _reset(start_response)
         if _faults.rules and environ.get("HTTP_X_AMZ_TARGET", "").startswith("DynamoDB_"):
             failed = _faults.intercept(environ, start_response)
             if failed is not None:
@@ -150,6 +157,42 @@ def _tables_of(request: dict) -> set[str]:
             if isinstance(op, dict) and isinstance(op.get("TableName"), str):
                 tables.add(op["TableName"])
     return tables
+def running_executions() -> int:
+    """Step Functions executions still running in this process (both of moto's engines)."""
+    from moto.stepfunctions.models import stepfunctions_backends
+    from moto.stepfunctions.parser.models import stepfunctions_parser_backends
+
+    n = 0
+    for backends in (stepfunctions_backends, stepfunctions_parser_backends):
+        for per_account in list(backends.values()):
+            for be in list(per_account.values()):
+                for sm in list(getattr(be, "state_machines", [])):
+                    for e in list(getattr(sm, "executions", [])):
+                        status = getattr(e, "status", None)
+                        n += getattr(status, "value", status) == "RUNNING"
+    return n
+
+
+def _reset(start_response):
+    """Empty every backend and the fault switch, and undo what a learner may have changed
+    through moto's own API (its settings, state transitions); 409 while executions run."""
+    import copy
+
+    from moto.core.config import default_user_config
+    from moto.moto_api import state_manager
+    from moto.moto_api._internal.models import moto_api_backend
+
+    running = running_executions()
+    if running:
+        return _json(start_response, "409 Conflict", {"reset": False, "running_executions": running})
+    with _faults.lock:
+        _faults.rules.clear()
+        _faults.retry_delay_scale = 1.0
+    default_user_config.clear()
+    default_user_config.update(copy.deepcopy(_INITIAL_CONFIG))
+    state_manager._transitions.clear()
+    moto_api_backend.reset()
+    return _json(start_response, "200 OK", {"reset": True})
 
 
 def _read_body(environ) -> bytes:
@@ -211,11 +254,17 @@ def _moto_version() -> str:
     return version("moto")
 
 
+_INITIAL_CONFIG: dict = {}  # moto's settings as served, restored by a reset
+
+
 def _enable_step_functions_execution() -> None:
     # Same effect as POST /moto-api/config {"stepfunctions": {"execute_state_machine": true}}
+    import copy
+
     from moto.core.config import default_user_config
 
     default_user_config["stepfunctions"] = {"execute_state_machine": True}
+    _INITIAL_CONFIG.update(copy.deepcopy(default_user_config))
 
 
 def serve(host: str, port: int) -> None:

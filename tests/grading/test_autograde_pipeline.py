@@ -3,18 +3,26 @@ solution gets full marks, the untouched release gets 0, and every wrong answer i
 tests/weeks/*/wrong_answers loses the points its header says it loses, and every right answer
 written differently (tests/weeks/*/right_answers) keeps full marks.
 
-All submissions are autograded in one throwaway course folder (its own gradebook), each
-learner a different student id, so namespaces keep their AWS resources apart.
+Every submission this run selected (reference, release, wrong and right answers of every
+month) is one learner of one throwaway course folder (its own gradebook), graded once, in one
+batch, by the course's parallel cohort autograde (``cohort.grade_in_parallel``: worker
+processes, each with its own embedded emulator emptied between learners, the grading sandbox).
+Each test then reads its own learner's outcome and scores. The tests share an xdist group, so
+under ``pytest -n`` the batch is graded once, on one test worker, with its own grading workers
+(``MASTERY_GRADING_WORKERS``, default 2). A patch that no longer applies fails its own test.
 """
 
 from __future__ import annotations
+
+import os
 
 import pytest
 
 from mastery import paths
 from mastery.grading import cohort, submissions
 
-pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("local_aws")]
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("local_aws"),
+              pytest.mark.xdist_group("autograde-pipeline")]
 
 NOTEBOOKS = sorted(
     (p.parent.name, p.name) for p in paths.solutions_dir().glob("month-*/*.ipynb")
@@ -31,29 +39,91 @@ NEW_STANDARD: set[str] = {
 }
 
 
-@pytest.fixture(scope="module")
-def course(tmp_path_factory):
-    c = cohort.Course(tmp_path_factory.mktemp("course"))
-    for month in sorted({m for m, _ in NOTEBOOKS}):
-        c.add_assignment(month)
-    return c
-
-
-def _grade(course, student, month, notebook, nb):
-    course.submit(student, month, {notebook: nb})
-    result = course.autograde(month, student)
-    assert result["success"], result.get("log", "") + result.get("error", "")
-    return course.score(month, student)[notebook.removesuffix(".ipynb")]
-
-
 def _student(*parts):
     return "-".join(parts).replace(".ipynb", "").replace("_", "-")[:60]
 
 
+# What each parametrized test submits: (its learner, its month, its notebook, how to build the
+# submission), from the test's name and parameters, so a test finds its own learner's grade.
+def _case(test: str, params: dict):
+    patch = params.get("wa") or params.get("ra")
+    if patch is not None:
+        kind = "wa" if "wa" in params else "ra"
+        return (_student(kind, patch.notebook[:2], patch.name), patch.month, patch.notebook,
+                lambda: submissions.patched_submission(patch))
+    month, notebook = params["month"], params["notebook"]
+    if test == "test_reference_solution_gets_full_marks":
+        return (_student("ref", notebook), month, notebook,
+                lambda: submissions.reference_submission(month, notebook))
+    return _student("blank", notebook), month, notebook, lambda: submissions.blank_submission(month, notebook)
+
+
+class Batch:
+    """The selected submissions, graded together: each learner's outcome and scores, or the
+    error that kept its submission from being built (raised in that learner's test)."""
+
+    def __init__(self, course: cohort.Course):
+        self.course = course
+        self.learner: dict[tuple, str] = {}  # (test, month, notebook, name) -> learner
+        self.outcomes: dict[str, cohort.GradeOutcome] = {}
+        self.scores: dict[str, dict[str, cohort.Score]] = {}
+        self.unbuilt: dict[str, Exception] = {}
+
+    @staticmethod
+    def key(test: str, params: dict) -> tuple:
+        student, month, notebook, _ = _case(test, params)
+        return test, month, notebook, student
+
+    def grade(self, selected: list[tuple[str, dict]], workers: int) -> None:
+        jobs, taken = [], set()
+        for test, params in selected:
+            key = self.key(test, params)
+            if key in self.learner:
+                continue
+            student, month, notebook, build = _case(test, params)
+            base, n = student, 1
+            while student in taken:  # two cases whose ids shorten alike: still two learners
+                n += 1
+                student = f"{base[:56]}-{n}"
+            taken.add(student)
+            self.learner[key] = student
+            try:
+                nb = build()
+            except Exception as e:  # e.g. "the reference changed; update this patch": that test fails
+                self.unbuilt[student] = e
+                continue
+            self.course.submit(student, month, {notebook: nb})
+            jobs.append((month, student))
+        for outcome in cohort.grade_in_parallel(self.course, jobs, workers):
+            self.outcomes[outcome.student] = outcome
+            if outcome.status == "graded":
+                self.scores[outcome.student] = self.course.score(outcome.assignment, outcome.student)
+
+    def score(self, test: str, **params) -> cohort.Score:
+        student = self.learner[self.key(test, params)]
+        if student in self.unbuilt:
+            raise self.unbuilt[student]
+        outcome = self.outcomes[student]
+        assert outcome.status == "graded", f"{student}: {outcome.status}: {outcome.errors}"
+        return self.scores[student][self.key(test, params)[2].removesuffix(".ipynb")]
+
+
+@pytest.fixture(scope="module")
+def batch(request, tmp_path_factory):
+    c = cohort.Course(tmp_path_factory.mktemp("course"))
+    for month in sorted({m for m, _ in NOTEBOOKS}):
+        c.add_assignment(month)
+    here = request.module
+    selected = [(item.originalname, item.callspec.params) for item in request.session.items
+                if item.module is here and hasattr(item, "callspec")]
+    b = Batch(c)
+    b.grade(selected, int(os.environ.get("MASTERY_GRADING_WORKERS", "2")))
+    return b
+
+
 @pytest.mark.parametrize(("month", "notebook"), NOTEBOOKS, ids=[n for _, n in NOTEBOOKS])
-def test_reference_solution_gets_full_marks(course, month, notebook):
-    nb = submissions.reference_submission(month, notebook)
-    score = _grade(course, _student("ref", notebook), month, notebook, nb)
+def test_reference_solution_gets_full_marks(batch, month, notebook):
+    score = batch.score("test_reference_solution_gets_full_marks", month=month, notebook=notebook)
     autograded = {k: v for k, v in score.cells.items() if "test" in k}
     lost = {k: v for k, v in autograded.items() if v[0] != v[1]}
     assert not lost, f"reference solution lost points: {lost}"
@@ -61,9 +131,8 @@ def test_reference_solution_gets_full_marks(course, month, notebook):
 
 
 @pytest.mark.parametrize(("month", "notebook"), NOTEBOOKS, ids=[n for _, n in NOTEBOOKS])
-def test_untouched_release_gets_zero(course, month, notebook):
-    nb = submissions.blank_submission(month, notebook)
-    score = _grade(course, _student("blank", notebook), month, notebook, nb)
+def test_untouched_release_gets_zero(batch, month, notebook):
+    score = batch.score("test_untouched_release_gets_zero", month=month, notebook=notebook)
     assert score.score == 0, f"an empty submission scored {score.score}: {score.cells}"
 
 
@@ -74,9 +143,8 @@ def test_every_graded_notebook_has_five_wrong_answers():
 
 
 @pytest.mark.parametrize("wa", WRONG, ids=[f"{w.notebook[:-6]}:{w.name}" for w in WRONG])
-def test_wrong_answer_loses_points(course, wa):
-    nb = submissions.patched_submission(wa)
-    score = _grade(course, _student("wa", wa.notebook[:2], wa.name), wa.month, wa.notebook, nb)
+def test_wrong_answer_loses_points(batch, wa):
+    score = batch.score("test_wrong_answer_loses_points", wa=wa)
     assert score.score < score.max_score, f"{wa.name} got full marks: {wa.why}"
     for test_cell in wa.loses:
         assert test_cell in score.cells, f"{wa.path}: no test cell {test_cell!r} in {wa.notebook}"
@@ -92,9 +160,8 @@ def test_exercises_of_the_new_standard_have_two_right_answers():
 
 
 @pytest.mark.parametrize("ra", RIGHT, ids=[f"{r.notebook[:-6]}:{r.name}" for r in RIGHT])
-def test_right_answer_written_differently_gets_full_marks(course, ra):
-    nb = submissions.patched_submission(ra)
-    score = _grade(course, _student("ra", ra.notebook[:2], ra.name), ra.month, ra.notebook, nb)
+def test_right_answer_written_differently_gets_full_marks(batch, ra):
+    score = batch.score("test_right_answer_written_differently_gets_full_marks", ra=ra)
     autograded = {k: v for k, v in score.cells.items() if "test" in k}
     lost = {k: v for k, v in autograded.items() if v[0] != v[1]}
     assert not lost, f"{ra.path.name} ({ra.why}) is right but lost points: {lost}"

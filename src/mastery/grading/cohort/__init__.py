@@ -25,11 +25,18 @@ from .course import (
     course_settings,
     write_notebook,
 )
+from .merge import (
+    MergeResult,
+    merge_gradebooks,
+    shard,
+)
 from .parallel import (
     BACKEND_LOST,
     AutogradeSummary,
     GradeOutcome,
     execution_notes,
+    fresh_backend,
+    grade_in_parallel,
     grade_one,
     unreadable_notebooks,
 )
@@ -47,6 +54,7 @@ __all__ = [
     "Course",
     "GradeOutcome",
     "LATE_POLICIES",
+    "MergeResult",
     "RosterResult",
     "SETTINGS",
     "Score",
@@ -54,8 +62,12 @@ __all__ = [
     "course_id",
     "course_settings",
     "execution_notes",
+    "fresh_backend",
+    "grade_in_parallel",
     "grade_one",
+    "merge_gradebooks",
     "read_roster",
+    "shard",
     "unreadable_notebooks",
     "write_notebook",
 ]

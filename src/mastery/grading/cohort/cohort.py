@@ -7,10 +7,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import shutil
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict
 from pathlib import Path
 
@@ -29,10 +27,8 @@ from .course import (
 from .parallel import (
     AutogradeSummary,
     GradeOutcome,
-    _stop_grader_emulators,
     _tail,
-    _worker_grade,
-    _worker_init,
+    grade_in_parallel,
 )
 from .roster import RosterResult, read_roster
 
@@ -172,15 +168,13 @@ class Cohort(Course):
     # --------------------------------------------------------------------------- grading
 
     def autograde_all(self, month: str, workers: int = 2, students: list[str] | None = None,
-                      progress: bool = True, regrade: bool = False) -> AutogradeSummary:
+                      progress: bool = True, regrade: bool = False, reuse: bool = True) -> AutogradeSummary:
         """Grade every collected submission of ``month`` by learners on the roster, with
         ``workers`` processes, each on its own learners and with its own emulator. The
         gradebook is SQLite, shared with a lock timeout; every learner's result (graded,
         partial, failed, regrade, skipped + why) is also written to ``logs/autograde-<month>.json``.
-        ``regrade=True`` grades only the submissions the last run marked for re-grading."""
-        import multiprocessing
-        import tempfile
-
+        ``regrade=True`` grades only the submissions the last run marked for re-grading.
+        ``reuse=False`` starts a fresh emulator per learner instead of emptying the worker's."""
         with self.api.gradebook as gb:
             try:
                 gb.find_assignment(month)
@@ -201,34 +195,16 @@ class Cohort(Course):
             raise CohortError(f"no collected submission of {month} for: {', '.join(missing)} "
                               "(run `mastery cohort collect` first)")
         roster = set(self.students())
-        outcomes = [GradeOutcome(s, "skipped", 0.0, {"*": "not on the roster: add the learner with "
-                                                     "`mastery cohort roster` to grade this submission"})
-                    for s in students if s not in roster]
+        why = "not on the roster: add the learner with `mastery cohort roster` to grade this submission"
+        outcomes = [GradeOutcome(s, "skipped", 0.0, {"*": why}, month) for s in students if s not in roster]
         students = [s for s in students if s in roster]
         t0 = time.perf_counter()
         bar = _progress(len(students), f"autograde {month}", progress)
-        # workers' emulator state lives in the cohort (hidden from nbgrader, denied to kernels)
-        (self.root / ".grading").mkdir(exist_ok=True)
-        grader_dir = Path(tempfile.mkdtemp(prefix="run-", dir=self.root / ".grading"))
         try:
-            ctx = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=ctx, initializer=_worker_init,
-                                     initargs=(str(self.root), self.timeout, self.late_policy,
-                                               str(grader_dir))) as pool:
-                futures = {pool.submit(_worker_grade, month, s): s for s in students}
-                for f in as_completed(futures):
-                    try:
-                        outcomes.append(f.result())
-                    except Exception as e:  # a worker died: its learner is re-graded, not scored
-                        outcomes.append(GradeOutcome(futures[f], "regrade", 0.0,
-                                                     {"*": f"the grading worker died ({type(e).__name__}); "
-                                                      f"re-grade with `mastery cohort autograde {month} "
-                                                      "--regrade`"}))
-                    bar.update(1)
+            outcomes += grade_in_parallel(self, [(month, s) for s in students], workers, reuse=reuse,
+                                          on_done=lambda _o: bar.update(1))
         finally:
             bar.close()
-            _stop_grader_emulators(grader_dir)
-            shutil.rmtree(grader_dir, ignore_errors=True)
         outcomes.sort(key=lambda o: o.student)
         summary = AutogradeSummary(month, max(1, workers), time.perf_counter() - t0, outcomes)
         log.parent.mkdir(exist_ok=True)

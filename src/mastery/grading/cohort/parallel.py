@@ -23,6 +23,10 @@ class GradeOutcome:
     status: str
     seconds: float
     errors: dict[str, str] = field(default_factory=dict)  # notebook (or "*") -> reason
+    assignment: str = ""
+    # the emulator this learner was graded on: "fresh" (started for the learner), "reset" (the
+    # worker's emulator, emptied first), "shared" (the running backend, port None)
+    emulator: str = ""
 
 
 @dataclass
@@ -72,6 +76,7 @@ def unreadable_notebooks(folder: Path) -> dict[str, str]:
 
 _worker_course: Course | None = None
 _worker_port: int | None = None
+_worker_reuse: bool = True
 
 
 def _free_port() -> int:
@@ -82,14 +87,16 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _worker_init(root: str, timeout: int, late_policy: str, grader_dir: str) -> None:
-    """A grading worker: its own course object and its own embedded emulator (a fresh one for
-    every learner), so no learner's code can see or change another learner's AWS resources."""
+def _worker_init(root: str, timeout: int, late_policy: str, grader_dir: str, reuse: bool = True) -> None:
+    """A grading worker: its own course object and its own embedded emulator, emptied between
+    learners (``reuse``) or a fresh one for every learner, so no learner's code can see or
+    change another learner's AWS resources."""
     import tempfile
     import warnings
 
     warnings.filterwarnings("ignore")
-    global _worker_course, _worker_port
+    global _worker_course, _worker_port, _worker_reuse
+    _worker_reuse = reuse
     _worker_course = Course(root, timeout, late_policy)
     os.environ["MASTERY_STATE_DIR"] = tempfile.mkdtemp(prefix="worker-", dir=grader_dir)
     _worker_port = _free_port()
@@ -108,20 +115,34 @@ BACKEND_LOST = ("the local AWS emulator stopped while this submission was graded
                 "say nothing about the submission; re-grade it: `mastery cohort autograde {month} --regrade`")
 
 
-def grade_one(course: Course, assignment: str, student: str, port: int | None = None) -> GradeOutcome:
-    """Autograde one learner's submission in ``course``, in this process, against a fresh
+def fresh_backend(port: int, reuse: bool) -> str:
+    """An empty embedded emulator on ``port`` for the next learner: the one running there,
+    emptied in place (``reuse``; see :func:`mastery.backend.reset`), or else a new process.
+    Returns how: ``reset`` or ``fresh``."""
+    from mastery import backend
+
+    if reuse and backend.probe(port, timeout=1.0).kind == "embedded" and backend.reset(port):
+        return "reset"
+    backend.down(port)  # whatever the previous learner left behind
+    backend.up(port)
+    return "fresh"
+
+
+def grade_one(course: Course, assignment: str, student: str, port: int | None = None,
+              reuse: bool = False) -> GradeOutcome:
+    """Autograde one learner's submission in ``course``, in this process, against an empty
     embedded emulator on ``port`` (``None``: the running backend), with the learner's
-    namespace. Unreadable notebooks score 0 and are reported; the learner's other notebooks
-    are still graded, one by one (nbgrader alone would fail them all). If the emulator did not
-    survive the grading, the outcome is ``regrade`` and the scores are not to be trusted."""
+    namespace. ``reuse``: the emulator already on ``port`` is emptied and kept for the next
+    learner (one per worker), otherwise a fresh one is started and stopped after. Unreadable
+    notebooks score 0 and are reported; the learner's other notebooks are still graded, one by
+    one (nbgrader alone would fail them all). If the emulator did not survive the grading, the
+    outcome is ``regrade`` and the scores are not to be trusted."""
     from nbgrader.utils import temp_attrs
 
     from mastery import backend
 
     t0 = time.perf_counter()
-    if port is not None:
-        backend.down(port)  # whatever the previous learner left behind
-        backend.up(port)
+    how = fresh_backend(port, reuse) if port is not None else "shared"
     before = backend.probe(port)
     os.environ["MASTERY_LEARNER"] = student
     folder = course.root / "submitted" / student / assignment
@@ -146,14 +167,14 @@ def grade_one(course: Course, assignment: str, student: str, port: int | None = 
     finally:
         os.environ.pop("MASTERY_LEARNER", None)
         after = backend.probe(port)
-        if port is not None:
+        if port is not None and not reuse:
             backend.down(port)
     if before.up and not (after.up and after.pid == before.pid):
         status, errors = "regrade", {"*": BACKEND_LOST.format(month=assignment)}
     elif status in ("graded", "partial"):
         for nb, note in execution_notes(course.root / "autograded" / student / assignment).items():
             errors.setdefault(nb, note)
-    return GradeOutcome(student, status, time.perf_counter() - t0, errors)
+    return GradeOutcome(student, status, time.perf_counter() - t0, errors, assignment, how)
 
 
 _NOTES = {"CellTimeoutError": "a cell ran past the per-cell time limit and was interrupted",
@@ -181,9 +202,48 @@ def execution_notes(folder: Path) -> dict[str, str]:
 
 def _worker_grade(assignment: str, student: str) -> GradeOutcome:
     try:
-        return grade_one(_worker_course, assignment, student, port=_worker_port)
+        return grade_one(_worker_course, assignment, student, port=_worker_port, reuse=_worker_reuse)
     except Exception as e:  # one learner's trouble must not stop the others
-        return GradeOutcome(student, "failed", 0.0, {"*": f"{type(e).__name__}: {e}"[:300]})
+        return GradeOutcome(student, "failed", 0.0, {"*": f"{type(e).__name__}: {e}"[:300]}, assignment)
+
+
+def grade_in_parallel(course: Course, jobs: list[tuple[str, str]], workers: int = 2,
+                      reuse: bool = True, on_done=None) -> list[GradeOutcome]:
+    """Autograde ``jobs`` ((assignment, learner) pairs, several assignments allowed) in
+    ``course`` with ``workers`` processes, each with its own embedded emulator (emptied between
+    learners when ``reuse``, else one per learner). A worker that dies leaves its learner
+    marked ``regrade``. ``on_done(outcome)`` is called as each learner finishes. Returns the
+    outcomes in the order of ``jobs``."""
+    import multiprocessing
+    import shutil
+    import tempfile
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    # workers' emulator state lives in the course folder (hidden from nbgrader, denied to kernels)
+    (course.root / ".grading").mkdir(exist_ok=True)
+    grader_dir = Path(tempfile.mkdtemp(prefix="run-", dir=course.root / ".grading"))
+    done: dict[tuple[str, str], GradeOutcome] = {}
+    try:
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=ctx, initializer=_worker_init,
+                                 initargs=(str(course.root), course.timeout, course.late_policy,
+                                           str(grader_dir), reuse)) as pool:
+            futures = {pool.submit(_worker_grade, a, s): (a, s) for a, s in jobs}
+            for f in as_completed(futures):
+                a, s = futures[f]
+                try:
+                    outcome = f.result()
+                except Exception as e:  # a worker died: its learner is re-graded, not scored
+                    outcome = GradeOutcome(s, "regrade", 0.0,
+                                           {"*": f"the grading worker died ({type(e).__name__}); "
+                                            f"re-grade with `mastery cohort autograde {a} --regrade`"}, a)
+                done[(a, s)] = outcome
+                if on_done is not None:
+                    on_done(outcome)
+    finally:
+        _stop_grader_emulators(grader_dir)
+        shutil.rmtree(grader_dir, ignore_errors=True)
+    return [done[j] for j in jobs]
 
 
 def _stop_grader_emulators(grader_dir: Path) -> None:
