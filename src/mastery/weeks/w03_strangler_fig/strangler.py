@@ -6,7 +6,8 @@ events, and reading a CloudWatch metric back.
   records (layout in ``data/mainframe_orders/layout.csv``) and nothing else.
 * :class:`ModernOrderService` speaks the JSON contract :data:`ORDER_SCHEMA`; it rejects a payload
   that breaks the contract and, during an :meth:`~ModernOrderService.outage`, fails like a service
-  that is down (:class:`ServiceUnavailable`).
+  that is down (:class:`ServiceUnavailable`); its table throttled or timing out (``mastery.faults``
+  injects that) is :class:`ServiceUnavailable` too.
 
 Both keep their data in DynamoDB tables on the local backend, so a test can look at what each
 side really stored. The translator and the router are the learner's work, not here.
@@ -178,6 +179,28 @@ class LegacyOrderService(_Service):
         self._put(record[:10].rstrip(), record)
 
 
+# what a throttled or overloaded DynamoDB answers; behind an HTTP API the caller sees a 503 or 429
+_UNAVAILABLE = {"ThrottlingException", "ProvisionedThroughputExceededException", "RequestLimitExceeded",
+                "InternalServerError", "ServiceUnavailable"}
+
+
+@contextlib.contextmanager
+def _unavailable_on_throttle():
+    """The modern service's own store throttling or timing out (after the client's retries) is the
+    service not answering: :class:`ServiceUnavailable`, as a caller over HTTP would see it."""
+    from botocore.exceptions import ClientError, ReadTimeoutError
+    from botocore.exceptions import ConnectionError as BotoConnectionError
+
+    try:
+        yield
+    except ClientError as e:
+        if e.response.get("Error", {}).get("Code") in _UNAVAILABLE:
+            raise ServiceUnavailable(f"the modern order service is throttled: {e}") from e
+        raise
+    except (ReadTimeoutError, BotoConnectionError) as e:
+        raise ServiceUnavailable(f"the modern order service timed out: {e}") from e
+
+
 @dataclass
 class ModernOrderService(_Service):
     """The new order service: JSON orders that follow :data:`ORDER_SCHEMA`."""
@@ -192,12 +215,14 @@ class ModernOrderService(_Service):
 
     def get_order(self, order_id: str) -> dict:
         self._check_up()
-        return json.loads(self._get(order_id)["body"]["S"])
+        with _unavailable_on_throttle():
+            return json.loads(self._get(order_id)["body"]["S"])
 
     def create_order(self, order: dict) -> None:
         self._check_up()
         check_contract(order)
-        self._put(order["orderId"], json.dumps(order, sort_keys=True))
+        with _unavailable_on_throttle():
+            self._put(order["orderId"], json.dumps(order, sort_keys=True))
 
     @contextlib.contextmanager
     def outage(self):
