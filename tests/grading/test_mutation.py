@@ -108,3 +108,13 @@ def test_classifies_sampled_and_hand_made_mutants(tmp_path):
     assert "equivalent: a docstring: behaviour unchanged" in md
     assert "| 04-canary-releases | 3 | 2 | 1 | 1 | 0 | 100 % |" in md
     assert "| gap |" in mutation.render_markdown({"notebooks": {NOTEBOOK: gap}}, {})
+
+
+def test_a_kernel_that_never_started_is_no_verdict_and_leaves_the_denominator():
+    assert mutation.is_infrastructure_failure("failed: Kernel didn't respond in 60 seconds")
+    assert not mutation.is_infrastructure_failure("failed: ZeroDivisionError: division by zero")
+    outcomes = {i: mutation.Outcome(i, "c", "op", 1, "d", status, None, None, {}, "")
+                for i, status in (("a", "killed"), ("b", "ungraded"), ("c", "survived"), ("d", "killed"))}
+    s = mutation.summarise("nb", outcomes, {}, 1.0, 1)
+    assert (s["killed"], s["ungraded"], s["survived"]) == (2, 1, 1)
+    assert s["score"] == round(2 / 3, 4), "an ungraded mutant is neither killed nor in the denominator"
