@@ -143,6 +143,10 @@ class GuardedExecute(Execute):
                 if failed:  # tampering found: the test is not run and scores 0, saying why
                     cell.outputs = failed
                     return cell, resources
+            if grade_id in self._trusted and self._ctx is not None:
+                from mastery.grading.integrity import prepare_trusted
+
+                prepare_trusted(self._trusted[grade_id], self._ctx)
             cell, resources = super().preprocess_cell(cell, resources, index)
             if grade_id in self._trusted and self._ctx is not None:
                 from mastery.grading.integrity import run_trusted
