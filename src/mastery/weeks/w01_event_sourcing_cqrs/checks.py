@@ -39,7 +39,7 @@ def _streams(ctx) -> dict[str, list[tuple[int, str, dict]]]:
     for it in _scan(ctx, ctx.namespace(EXERCISE).name("events")):
         data = it.get("data", {}).get("S")
         out.setdefault(it["aggregateId"]["S"], []).append(
-            (int(it["version"]["N"]), it.get("type", {}).get("S"), json.loads(data) if data else None))
+            (int(it["version"]["N"]), it.get("type", {}).get("S"), json.loads(data) if data else {}))
     return {k: sorted(v, key=lambda e: e[0]) for k, v in out.items()}
 
 
@@ -183,7 +183,7 @@ def store_rules(ctx, before) -> None:
     for sku, s in new.items():
         _contiguous(sku, s)
         kinds = [t for _, t, _ in s]
-        named = (s[0][2] or {}).get("name")
+        named = s[0][2].get("name")
         assert kinds[0] == "ItemRegistered" and kinds.count("ItemRegistered") == 1 and named, (
             f"{sku} on the backend does not start with one named registration: {_shape(s)}")
         on_hand = 0
