@@ -1,8 +1,9 @@
 """Hostile and broken submissions, graded in ONE cohort run beside good ones.
 
 Every bad submission below is a learner's notebook for the event-sourcing exercise of
-month 1 (19 autograded points), submitted next to good learners whose names sort before and
-after the bad ones, so bad work is graded both before and after good work on both workers.
+month 1 (hh-patches-helper also submits the saga exercise), submitted next to good learners
+whose names sort before and after the bad ones, so bad work is graded both before and after
+good work on both workers.
 After the run every good grade must be exactly what it would be alone, the gradebook and
 the other learners' files must be intact, and each bad submission must have the outcome its
 row in ``CASES`` names. docs/grading-safety.md lists the same table for instructors.
@@ -321,7 +322,7 @@ def graded(tmp_path_factory):
     roster.write_text("id,first_name,last_name,email\n" + "\n".join(rows) + "\n")
     c.import_roster(roster)
     for s, (_, nb) in cases.items():
-        c.submit(s, MONTH, nb if isinstance(nb, dict) else {NB: nb})
+        c.submit(s, MONTH, nb if isinstance(nb, dict) and NB in nb else {NB: nb})
     c.submit("mallory", MONTH, {NB: ref()})  # not on the roster
     c.submit("eve", "month-99", {NB: ref()})  # an assignment that does not exist
     db_before = (c.root / "gradebook.db").stat().st_size
