@@ -29,6 +29,9 @@ class GuardedExecute(Execute):
                                "max(600, 5 x the per-cell timeout)").tag(config=True)
     integrity = Bool(True, help="Guard every test cell against tampering and run the week's "
                      "trusted checks (mastery.grading.integrity)").tag(config=True)
+    # nbclient waits 60 s for a kernel to start; on a busy grading machine (a cohort on every core)
+    # the sandboxed kernel takes longer, and nbgrader then drops the whole submission as failed
+    startup_timeout = Integer(300, help="Seconds a kernel may take to start").tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
         resources = resources if resources is not None else {}
