@@ -1,8 +1,9 @@
 """Hostile and broken submissions, graded in ONE cohort run beside good ones.
 
 Every bad submission below is a learner's notebook for the event-sourcing exercise of
-month 1 (19 autograded points), submitted next to good learners whose names sort before and
-after the bad ones, so bad work is graded both before and after good work on both workers.
+month 1 (hh-patches-helper also submits the saga exercise), submitted next to good learners
+whose names sort before and after the bad ones, so bad work is graded both before and after
+good work on both workers.
 After the run every good grade must be exactly what it would be alone, the gradebook and
 the other learners' files must be intact, and each bad submission must have the outcome its
 row in ``CASES`` names. docs/grading-safety.md lists the same table for instructors.
@@ -171,9 +172,11 @@ print('KPID', os.getpid())
 # Tricks that change what the tests see (issue 19). Each is added to an answer that would lose
 # points without it; with it, every test scores 0 and says why (TamperingDetected).
 TAMPER = {
-    "hh-rebinds-expect": ("rebinds `expect` and patches mastery.expect.expect to no-ops",
+    "hh-rebinds-expect": ("rebinds `expect` and patches mastery.expect.expect and mastery.grading.expect "
+                          "to no-ops",
                           "expect = lambda *a, **k: None\nimport mastery.expect as _e\n"
-                          "_e.expect = lambda *a, **k: None"),
+                          "_e.expect = lambda *a, **k: None\nimport mastery.grading as _grading\n"
+                          "_grading.expect = lambda *a, **k: None"),
     "hh-patches-helper": ("replaces the week's read-back helper eventstore.from_item",
                           "eventstore.from_item = lambda item: {'aggregateId': '', 'version': 0, "
                           "'type': 'ItemRegistered', 'data': {}}"),
@@ -184,12 +187,31 @@ TAMPER = {
 }
 
 
+# The same kind of tricks on the saga exercise (its notebook is submitted beside the first by
+# hh-patches-helper): shop.state, workflows.wait and the week's read-back helper checks.place_and_wait
+SAGA_NB = "02-saga-step-functions.ipynb"
+SAGA_TRICK = ("_real_state = shop.state\nshop.state = lambda tables: _real_state(tables)\n"
+              "workflows.wait = lambda arn, **kw: None\n"
+              "checks.place_and_wait = lambda *a, **kw: None")
+# A trick the kernel-side guard cannot see: the notebook keeps its events in a table of its own
+# (STORE rebound: a name the setup cell assigned, not imported), full of rows the kernel-side
+# tests read as success, while the spec's event store stays empty. The week's trusted checks
+# (mastery/weeks/w01_event_sourcing_cqrs/checks.py) read the spec's tables in the grading process.
+FAKE_STORE = 'STORE = eventstore.create_store(ns.name("events-mine"))'
+
+
+# the tests whose trusted check reads the event store: the fake-store learner loses exactly these
+STORE_READERS = ("test-append", "test-rejected-commands", "test-race", "test-append-failures",
+                 "test-stale-decision", "test-publish-after-append", "test-command-rules", "test-projection",
+                 "test-duplicates")
+
+
 @dataclass
 class Case:
     learner: str
     what: str
     status: str  # expected outcome: graded, partial, skipped
-    score: str  # "full", "zero", "less" (loses points), or a number
+    score: str | float  # "full", "zero", "less" (loses points), or the exact score
 
 
 def build_cases(c: cohort.Cohort, canary: Path, main_port: int) -> dict[str, tuple[Case, object]]:
@@ -250,6 +272,13 @@ def build_cases(c: cohort.Cohort, canary: Path, main_port: int) -> dict[str, tup
         # a wrong answer (snapshots never written) plus the trick: it must gain nothing
         add(Case(learner, what + ", on top of a wrong answer", "graded", "zero"),
             prepend(ref(), "projection", trick))
+    saga = submissions.reference_submission(MONTH, SAGA_NB)
+    prepend(saga, "saga-definition", SAGA_TRICK)
+    out["hh-patches-helper"] = (out["hh-patches-helper"][0], {NB: out["hh-patches-helper"][1], SAGA_NB: saga})
+    add(Case("hh-fake-store", "keeps its events in a table of its own that the kernel-side tests read "
+             "(STORE rebound): loses every test whose trusted check reads the event store",
+             "graded", FULL - sum(points()[g] for g in STORE_READERS)),
+        prepend(ref(), "append", FAKE_STORE))
     add(Case("mm-blank", "the untouched release", "graded", "zero"), submissions.blank_submission(MONTH, NB))
     add(Case("zz-good", "reference answers, graded last", "graded", "full"), ref())
     return out
@@ -293,7 +322,7 @@ def graded(tmp_path_factory):
     roster.write_text("id,first_name,last_name,email\n" + "\n".join(rows) + "\n")
     c.import_roster(roster)
     for s, (_, nb) in cases.items():
-        c.submit(s, MONTH, {NB: nb})
+        c.submit(s, MONTH, nb if isinstance(nb, dict) and NB in nb else {NB: nb})
     c.submit("mallory", MONTH, {NB: ref()})  # not on the roster
     c.submit("eve", "month-99", {NB: ref()})  # an assignment that does not exist
     db_before = (c.root / "gradebook.db").stat().st_size
@@ -308,7 +337,7 @@ def test_every_outcome_is_the_expected_one_and_good_grades_are_intact(graded):
     for s, (case, _) in cases.items():
         o = by[s]
         got = sum(x.score for x in c.score(MONTH, s).values()) if o.status != "skipped" else None
-        want = {"full": FULL, "zero": 0.0}.get(case.score)
+        want = case.score if isinstance(case.score, float) else {"full": FULL, "zero": 0.0}.get(case.score)
         ok_score = (got == want) if want is not None else (got is not None and 0 <= got < FULL)
         if o.status != case.status or not ok_score:
             problems.append(f"{s} ({case.what}): status {o.status}, score {got}; expected {case.status}, "
@@ -409,3 +438,27 @@ def test_tricks_that_change_what_the_tests_see_gain_nothing_and_are_reported(gra
     named = outputs(c.root / "autograded" / "hh-patches-helper" / MONTH)
     assert "from_item" in named
     assert "ddb.query" in outputs(c.root / "autograded" / "hh-patches-client" / MONTH)
+    saga = nbformat.read(c.root / "autograded" / "hh-patches-helper" / MONTH / SAGA_NB, as_version=4)
+    saga_out = json.dumps([x.get("outputs", []) for x in graded_cells(saga)])
+    for name in ("shop.state", "workflows.wait", "checks.place_and_wait"):
+        assert name in saga_out, f"the saga's tampering report does not name {name}"
+    assert c.score(MONTH, "hh-patches-helper")[SAGA_NB[:-6]].score == 0
+
+
+def test_fake_rows_the_guard_cannot_see_lose_the_trusted_points(graded):
+    """Issue 19: rows in a table of the notebook's own that the kernel-side tests read as success
+    (the guard sees nothing wrong) still lose every test whose trusted check reads the spec's
+    event store, and the feedback says so; the tests without one keep their points."""
+    c, *_ = graded
+    from mastery.grading import integrity
+
+    cells = c.score(MONTH, "hh-fake-store")[NB[:-6]].cells
+    folder = c.root / "autograded" / "hh-fake-store" / MONTH
+    assert set(STORE_READERS) < set(integrity.trusted_checks(NB[:-6]))
+    for gid in points():
+        if gid in STORE_READERS:
+            assert cells[gid][0] == 0, f"{gid} kept its points on an empty event store"
+            assert "TrustedCheckFailed" in outputs(folder, gid), gid
+        else:
+            assert cells[gid][0] == cells[gid][1], f"{gid} lost points it should keep"
+    assert "TamperingDetected" not in outputs(folder)

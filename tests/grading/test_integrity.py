@@ -7,11 +7,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import uuid
 
 import nbformat
 import pytest
 
-from mastery import paths
+from mastery import aws, paths
 from mastery.grading import cohort, integrity, submissions
 
 MONTH, NB = "month-03", "10-finops-governance.ipynb"
@@ -146,3 +147,108 @@ def test_week7_trusted_check_catches_rows_the_kernel_was_made_to_count(tmp_path)
     text = json.dumps(_cell(out, "test-table-design").outputs)
     assert "TrustedCheckFailed" in text and "not one per customer, order and order line" in text
     assert "all in the one table" not in text, "the kernel-side test was not fooled: the trick proves nothing"
+# ---------------------------------------------------------------- the weeks' trusted checks, direct
+# Cheap: each check is run as the grader runs it (a Context on the learner's namespace), against
+# state written straight to the backend: fake rows a kernel-side test would read as success fail,
+# the state the spec asks for passes. The cohort runs are in test_hostile_submissions.py.
+
+
+def _run(check, ctx, before=None):
+    if hasattr(check, "before"):
+        integrity.prepare_trusted(check, ctx)
+        if before is not None:
+            ctx.memo[check] = before
+    return integrity.run_trusted(check, ctx)
+
+
+@pytest.mark.usefixtures("local_aws")
+def test_week1_checks_fold_the_event_store_themselves():
+    from mastery.weeks.w01_event_sourcing_cqrs import checks, eventstore
+
+    ctx = integrity.Context("01-event-sourcing-cqrs", f"trust-{uuid.uuid4().hex[:6]}")
+    ns = ctx.namespace(checks.EXERCISE)
+    store = eventstore.create_store(ns.name("events"))
+    view = aws.ensure_table(ns.name("stock-view"), "sku")
+    ddb = aws.client("dynamodb")
+    integrity.prepare_trusted(checks.projected, ctx)
+    sku = "sku-trust"
+    for v, e in enumerate([{"type": "ItemRegistered", "data": {"name": "lamp"}},
+                           {"type": "StockReceived", "data": {"quantity": 5}},
+                           {"type": "StockShipped", "data": {"quantity": 2}}], start=1):
+        ddb.put_item(TableName=store, Item=eventstore.to_item(sku, v, e))
+    # a fake row: what a kernel test reading only onHand would accept, at the wrong version
+    ddb.put_item(TableName=view, Item=aws.to_item({"sku": sku, "name": "lamp", "onHand": 3, "version": 1}))
+    problem = integrity.run_trusted(checks.projected, ctx)
+    assert problem and "replay to" in problem and "'version': 3" in problem
+    ddb.put_item(TableName=view, Item=aws.to_item({"sku": sku, "name": "lamp", "onHand": 3, "version": 3}))
+    assert _run(checks.projected, ctx, before=set()) is None
+    # an overwritten append (a gap in the versions) and a stream the spec's rules forbid
+    ddb.put_item(TableName=store, Item=eventstore.to_item("sku-other", 1, {"type": "ItemRegistered",
+                                                                           "data": {"name": "desk"}}))
+    assert _run(checks.store_rules, ctx, before=set()) is None
+    shipped = {"type": "StockShipped", "data": {"quantity": 9}}
+    ddb.put_item(TableName=store, Item=eventstore.to_item(sku, 4, shipped))
+    assert "ships more than it has" in _run(checks.store_rules, ctx, before=set())
+    ddb.put_item(TableName=store, Item=eventstore.to_item(sku, 6, shipped))
+    assert "without gaps" in _run(checks.store_rules, ctx, before=set())
+
+
+@pytest.mark.usefixtures("local_aws")
+def test_week2_checks_read_the_history_not_the_rows():
+    """The issue's one-state saga (Succeed at once) with the rows a valid order leaves written by
+    hand: the tables look right, the execution's history shows no step taking effect."""
+    from mastery.weeks.w02_saga_step_functions import checks, shop
+
+    ctx = integrity.Context("02-saga-step-functions", f"trust-{uuid.uuid4().hex[:6]}")
+    ns = ctx.namespace(checks.EXERCISE)
+    tables = shop.create_tables(ns)
+    shop.seed(tables)
+    sfn = aws.client("stepfunctions")
+    arn = sfn.create_state_machine(name=ns.name("order-saga"), roleArn=aws.role_arn(), definition=json.dumps(
+        {"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}))["stateMachineArn"]
+    integrity.prepare_trusted(checks.trusted_happy_path, ctx)
+    oid = f"o-{uuid.uuid4().hex[:8]}"
+    order = json.dumps(shop.order(oid, quantity=2, amount=40))
+    checks.wait(sfn.start_execution(stateMachineArn=arn, name=oid, input=order)["executionArn"], tables, sfn)
+    ddb = aws.client("dynamodb")
+    for table, item in ((tables.orders, {"orderId": oid, "status": "CONFIRMED"}),
+                        (tables.inventory, {"sku": "BOOK", "stock": 8}),
+                        (tables.accounts, {"customerId": "ann", "balance": 460}),
+                        (tables.zones, {"zone": "EU", "booked": 1})):
+        ddb.put_item(TableName=table, Item=aws.to_item(item))
+    problem = integrity.run_trusted(checks.trusted_happy_path, ctx)
+    assert problem and "history on the backend shows [] taking effect" in problem
+    sfn.delete_state_machine(stateMachineArn=arn)
+
+
+@pytest.mark.usefixtures("local_aws")
+def test_week5_and_week6_checks_read_secrets_and_accounts():
+    from mastery.weeks.w05_zero_trust import checks as zt_checks
+    from mastery.weeks.w05_zero_trust import zerotrust
+    from mastery.weeks.w06_dlp_compliance import checks as dlp_checks
+    from mastery.weeks.w06_dlp_compliance import compliance
+
+    learner = f"trust-{uuid.uuid4().hex[:6]}"
+    ctx = integrity.Context("05-zero-trust", learner)
+    ns = ctx.namespace(zt_checks.EXERCISE)
+    secret, sm = ns.name("orders-db"), aws.client("secretsmanager")
+    db = zerotrust.UserDatabase(ns)
+    zerotrust.fresh_secret(secret, {"username": "orders_app", "password": "old-password-1"}, sm=sm)
+    db.set_password("orders_app", "old-password-1")
+    new = "n" * 32
+    sm.put_secret_value(SecretId=secret, SecretString=json.dumps({"username": "orders_app", "password": new}))
+    # the secret rotated by hand, the database never told
+    assert "does not accept the AWSCURRENT" in integrity.run_trusted(zt_checks.rotation, ctx)
+    db.set_password("orders_app", new)
+    assert integrity.run_trusted(zt_checks.rotation, ctx) is None
+
+    ctx = integrity.Context("06-dlp-compliance", learner)
+    acct = f"{ctx.namespace(dlp_checks.EXERCISE).prefix}-s"
+    compliance.build_account(acct, {"bucket:fine": {}, "table:fine": {}})
+    assert integrity.run_trusted(dlp_checks.scan_scope, ctx) is None
+    compliance.build_account(f"{acct}x", {"table:bad": {"pitr": False}})
+    assert "should be cleared" in integrity.run_trusted(dlp_checks.scan_scope, ctx)
+    compliance.build_account(acct, {"bucket:fine": {"versioning": None}})
+    assert "extra" in integrity.run_trusted(dlp_checks.scan_scope, ctx)
+    compliance.clear(acct)
+    compliance.clear(f"{acct}x")

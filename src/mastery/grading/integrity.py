@@ -32,7 +32,7 @@ import pkgutil
 import sys
 import types
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 # Standard-library callables that tests (and the course's helpers) rely on.
@@ -214,6 +214,8 @@ class Context:
 
     notebook: str  # the notebook stem, e.g. "10-finops-governance"
     learner: str | None
+    # what a check's ``before`` hook read just before its test cell ran (check -> snapshot)
+    memo: dict = field(default_factory=dict, compare=False, hash=False)
 
     def client(self, service: str):
         """A boto3 client on the learner's emulator, made in the grading process."""
@@ -240,10 +242,28 @@ def trusted_checks(notebook: str) -> dict[str, Callable[[Context], None]]:
     return dict(getattr(week.module("checks"), "TRUSTED", {}))
 
 
-def run_trusted(check: Callable[[Context], None], ctx: Context) -> str | None:
-    """Run one trusted check; ``None`` when it passes, else the message for the feedback."""
+def prepare_trusted(check: Callable, ctx: Context) -> None:
+    """Before the test cell runs: a check with a ``before`` hook (``check.before(ctx)``) reads the
+    backend first, so afterwards it can tell what the cell created (tests name their resources
+    with random ids, which the grading process cannot know). A hook that fails records ``None``:
+    the check then treats everything as made by the cell."""
+    hook = getattr(check, "before", None)
+    if hook is None:
+        return
     try:
-        check(ctx)
+        ctx.memo[check] = hook(ctx)
+    except Exception:
+        ctx.memo[check] = None
+
+
+def run_trusted(check: Callable, ctx: Context) -> str | None:
+    """Run one trusted check; ``None`` when it passes, else the message for the feedback. A check
+    with a ``before`` hook is called as ``check(ctx, snapshot)``."""
+    try:
+        if hasattr(check, "before"):
+            check(ctx, ctx.memo.pop(check, None))
+        else:
+            check(ctx)
     except AssertionError as e:
         return str(e) or "the trusted check failed"
     except Exception as e:  # the learner's state may be anything: a crash is a failure, explained

@@ -29,6 +29,9 @@ class GuardedExecute(Execute):
                                "max(600, 5 x the per-cell timeout)").tag(config=True)
     integrity = Bool(True, help="Guard every test cell against tampering and run the week's "
                      "trusted checks (mastery.grading.integrity)").tag(config=True)
+    # nbclient waits 60 s for a kernel to start; on a busy grading machine (a cohort on every core)
+    # the sandboxed kernel takes longer, and nbgrader then drops the whole submission as failed
+    startup_timeout = Integer(300, help="Seconds a kernel may take to start").tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
         resources = resources if resources is not None else {}
@@ -143,6 +146,10 @@ class GuardedExecute(Execute):
                 if failed:  # tampering found: the test is not run and scores 0, saying why
                     cell.outputs = failed
                     return cell, resources
+            if grade_id in self._trusted and self._ctx is not None:
+                from mastery.grading.integrity import prepare_trusted
+
+                prepare_trusted(self._trusted[grade_id], self._ctx)
             cell, resources = super().preprocess_cell(cell, resources, index)
             if grade_id in self._trusted and self._ctx is not None:
                 from mastery.grading.integrity import run_trusted

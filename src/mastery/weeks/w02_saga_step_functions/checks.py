@@ -168,3 +168,182 @@ def deployed(name: str, sfn=None) -> tuple[str | None, dict | None, int]:
         return None, None, 0
     d = sfn.describe_state_machine(stateMachineArn=found[0])
     return found[0], json.loads(d["definition"]), len(found)
+
+
+# ---------------------------------------------------------------- trusted checks (issue 19)
+# Run by the grading process around each test cell, against the learner's emulator, with its own
+# clients (mastery.grading.integrity): ``before`` lists the saga's executions already there; the
+# check reads the executions the cell started, their histories and the shop's tables, and compares
+# them with what the spec says, computed here. test-deploy-updates stays kernel-side only (the
+# definitions it compares are the learner's saga_definition's, known only in the kernel).
+
+EXERCISE = "m01-saga"  # the exercise's namespace (its setup cell)
+BUSINESS_FAILED = [
+    "ReserveInventory", "ChargePayment", "RefundPayment", "ReleaseInventory", "MarkOrderFailed"]
+
+
+def _trusted_tables(ctx) -> shop.Tables:
+    ns = ctx.namespace(EXERCISE)
+    return shop.Tables(**{t: ns.name(t) for t in shop.KEYS})
+
+
+def _saga_executions(ctx) -> set[str]:
+    """Every execution of every state machine in the exercise's namespace (the test that the
+    saga is one machine, named `name`, is test-one-state-machine's, not every test's)."""
+    sfn = ctx.client("stepfunctions")
+    prefix = ctx.namespace(EXERCISE).prefix + "--"
+    machines = [sm["stateMachineArn"] for page in sfn.get_paginator("list_state_machines").paginate()
+                for sm in page["stateMachines"] if sm["name"].startswith(prefix)]
+    return {e["executionArn"] for arn in machines
+            for page in sfn.get_paginator("list_executions").paginate(stateMachineArn=arn)
+            for e in page["executions"]}
+
+
+def _with_executions(check):
+    check.before = _saga_executions
+    return check
+
+
+def _new_runs(ctx, before, prefix: str, count: int) -> list[Run]:
+    """The runs of orders ``prefix*`` the cell started, oldest first; exactly ``count`` of them."""
+    sfn, tables = ctx.client("stepfunctions"), _trusted_tables(ctx)
+    found = []
+    for arn in _saga_executions(ctx) - (before or set()):
+        d = sfn.describe_execution(executionArn=arn)
+        try:
+            oid = json.loads(d.get("input") or "{}").get("orderId", "")
+        except ValueError:
+            oid = ""
+        if str(oid).startswith(prefix):
+            found.append((d["startDate"], oid, arn))
+    ids = [oid for _, oid, _ in found]
+    assert len(found) == count and len(set(ids)) == count, (
+        f"the backend holds {len(found)} new execution(s) of orders {prefix}* ({sorted(ids)}); "
+        f"the test places {count} order(s), each started exactly once")
+    runs = []
+    for _, oid, arn in sorted(found):
+        run = wait(arn, tables, sfn, timeout=30)
+        run.order_id = oid
+        runs.append(run)
+    return runs
+
+
+def _expect_run(run: Run, status: str | None, took_effect: list[str], what: str) -> None:
+    if status == "SUCCEEDED":
+        assert run.status == "SUCCEEDED", (
+            f"{what}: the execution on the backend ended {run.status} / {run.error}")
+    else:
+        assert run.status == "FAILED" and run.error == "OrderFailed", (
+            f"{what}: the execution on the backend ended {run.status} / {run.error}, "
+            "not FAILED / OrderFailed")
+    assert run.succeeded() == took_effect, (
+        f"{what}: its history on the backend shows {run.succeeded()} taking effect, not {took_effect}")
+
+
+def _expect_shop(run: Run, order_id: str | None = None, status: str | None = None, reason: str | None = None,
+                 **numbers) -> None:
+    s = run.state
+    if order_id:
+        row = s["orders"].get(order_id, {})
+        assert row.get("status") == status and (reason is None or row.get("reason") == reason), (
+            f"the order {order_id} on the backend is {row}, not {status} {reason or ''}")
+    where = {"stock": "inventory", "balance": "accounts", "booked": "zones"}
+    for key, want in numbers.items():
+        field_, item = key.split("_", 1)
+        got = s[where[field_]].get(item, {}).get(field_)
+        assert got == want, f"the shop's {item} {field_} on the backend is {got}, not {want}"
+
+
+@_with_executions
+def trusted_happy_path(ctx, before) -> None:
+    (run,) = _new_runs(ctx, before, "o-", 1)
+    _expect_run(run, "SUCCEEDED", list(FORWARD), "a valid order")
+    _expect_shop(run, run.order_id, "CONFIRMED", stock_BOOK=8, balance_ann=460, booked_EU=1)
+
+
+@_with_executions
+def trusted_out_of_stock(ctx, before) -> None:
+    (run,) = _new_runs(ctx, before, "o-", 1)
+    _expect_run(run, "FAILED", ["MarkOrderFailed"], "an order that cannot be reserved")
+    assert run.attempts("ReserveInventory") == 1, "the out-of-stock reservation was retried (backend history)"
+    _expect_shop(run, run.order_id, "FAILED", shop.BUSINESS_ERROR, stock_LAMP=2, balance_ann=500)
+
+
+@_with_executions
+def trusted_payment_declined(ctx, before) -> None:
+    (run,) = _new_runs(ctx, before, "pd-", 1)
+    _expect_run(run, "FAILED", ["ReserveInventory", "ReleaseInventory", "MarkOrderFailed"],
+                "a declined payment")
+    assert run.attempts("ChargePayment") == 1 and run.attempts("RefundPayment") == 0, (
+        f"a declined payment is neither retried nor refunded; the backend history shows {run.calls}")
+    _expect_shop(run, run.order_id, "FAILED", shop.BUSINESS_ERROR, balance_bob=20, stock_BOOK=10)
+
+
+@_with_executions
+def trusted_shipment_failure(ctx, before) -> None:
+    (run,) = _new_runs(ctx, before, "sf-", 1)
+    _expect_run(run, "FAILED", BUSINESS_FAILED, "a zone without couriers")
+    assert run.attempts("CreateShipment") == 1, "the impossible shipment was retried (backend history)"
+    _expect_shop(run, run.order_id, "FAILED", balance_ann=500, stock_BOOK=10, booked_MOON=0)
+
+
+@_with_executions
+def trusted_transient_retried(ctx, before) -> None:
+    (ok,) = _new_runs(ctx, before, "tr-", 1)
+    _expect_run(ok, "SUCCEEDED", list(FORWARD), "forward steps throttled three times each")
+    (failed,) = _new_runs(ctx, before, "tc-", 1)
+    _expect_run(failed, "FAILED", BUSINESS_FAILED, "compensations throttled three times each")
+    _expect_shop(failed, failed.order_id, "FAILED", shop.BUSINESS_ERROR, stock_BOOK=10, balance_ann=500)
+
+
+@_with_executions
+def trusted_non_business(ctx, before) -> None:
+    runs = _new_runs(ctx, before, "nb-", 3)
+    cases = [("ReserveInventory", ["MarkOrderFailed"]),
+             ("ChargePayment", ["ReserveInventory", "ReleaseInventory", "MarkOrderFailed"]),
+             ("CreateShipment", BUSINESS_FAILED)]
+    for run, (step, effects) in zip(runs, cases, strict=True):
+        _expect_run(run, "FAILED", effects, f"{step} failing for good")
+    _expect_shop(runs[-1], runs[-1].order_id, "FAILED", "DynamoDB.ValidationException",
+                 stock_BOOK=10, balance_ann=500, booked_EU=0)
+
+
+def trusted_one_state_machine(ctx) -> None:
+    sfn = ctx.client("stepfunctions")
+    prefix = ctx.namespace(EXERCISE).prefix + "--"
+    mine = [sm["name"] for page in sfn.get_paginator("list_state_machines").paginate()
+            for sm in page["stateMachines"] if sm["name"].startswith(prefix)]
+    assert len(mine) == 1, f"the backend holds the state machines {mine}, not one saga"
+
+
+@_with_executions
+def trusted_duplicate_order(ctx, before) -> None:
+    runs = _new_runs(ctx, before, "dup-", 2)  # two orders, one execution each
+    _expect_shop(runs[-1], stock_BOOK=6, balance_ann=420)
+
+
+def trusted_retry_policy(ctx) -> None:
+    _, definition, count = deployed(ctx.namespace(EXERCISE).name("order-saga"), ctx.client("stepfunctions"))
+    assert count == 1 and definition, "the backend does not hold the saga's state machine"
+    for step, found in recognise(definition, _trusted_tables(ctx)).items():
+        assert found, f"the deployed saga on the backend has no Task state for {step}"
+        for sname, st in found:
+            for error in shop.TRANSIENT_ERRORS:
+                r = handler(st.get("Retry"), error)
+                assert r is not None and r.get("MaxAttempts", 3) >= 3 and r.get("BackoffRate", 2.0) > 1, (
+                    f"{sname} on the backend does not retry {error} at least 3 times with backoff")
+            if step in CONDITIONAL:
+                r = handler(st.get("Retry"), shop.BUSINESS_ERROR)
+                assert r is None or r.get("MaxAttempts", 3) == 0, (
+                    f"{sname} on the backend retries {shop.BUSINESS_ERROR}")
+
+
+# The execution checks above (test-happy-path ... test-duplicate-order) are not registered yet:
+# on the right answers create_then_update and renamed_states_extra_succeed they did not find the
+# cell's executions by the before/after difference (2 new o-* executions where the test placed
+# one; 1 nb-* where it placed 3), so right answers lost points. Until that is understood they
+# stay kernel-side (docs/grading-safety.md, "What remains a risk").
+TRUSTED = {
+    "test-one-state-machine": trusted_one_state_machine,
+    "test-retry-policy": trusted_retry_policy,
+}
