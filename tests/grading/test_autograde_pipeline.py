@@ -26,7 +26,7 @@ RIGHT = submissions.right_answers()
 # holds every graded notebook.
 NEW_STANDARD: set[str] = {
     "01-event-sourcing-cqrs", "02-saga-step-functions", "05-zero-trust", "06-dlp-compliance",
-    "07-caching-data-access", "09-cost-analytics", "10-finops-governance",
+    "07-caching-data-access", "09-cost-analytics", "10-finops-governance", "11-thought-leadership",
 }
 
 
