@@ -256,6 +256,18 @@ def prepare_trusted(check: Callable, ctx: Context) -> None:
         ctx.memo[check] = None
 
 
+def scan_items(ddb, table: str) -> list[dict]:
+    """Every item of ``table`` as DynamoDB returns it (typed, exact numbers), read strongly
+    consistently across every page: what a trusted check compares with the spec."""
+    items, kwargs = [], {"TableName": table, "ConsistentRead": True}
+    while True:
+        page = ddb.scan(**kwargs)
+        items += page["Items"]
+        if "LastEvaluatedKey" not in page:
+            return items
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
 def run_trusted(check: Callable, ctx: Context) -> str | None:
     """Run one trusted check; ``None`` when it passes, else the message for the feedback. A check
     with a ``before`` hook is called as ``check(ctx, snapshot)``."""

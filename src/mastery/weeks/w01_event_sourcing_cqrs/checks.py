@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import json
 
+from mastery.grading import integrity
+
 EXERCISE = "m01-es"  # the exercise's namespace (its setup cell)
 
 
@@ -23,14 +25,7 @@ EXERCISE = "m01-es"  # the exercise's namespace (its setup cell)
 
 
 def _scan(ctx, table: str) -> list[dict]:
-    ddb = ctx.client("dynamodb")
-    items, kwargs = [], {"TableName": table, "ConsistentRead": True}
-    while True:
-        page = ddb.scan(**kwargs)
-        items += page["Items"]
-        if "LastEvaluatedKey" not in page:
-            return items
-        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    return integrity.scan_items(ctx.client("dynamodb"), table)
 
 
 def _streams(ctx) -> dict[str, list[tuple[int, str, dict]]]:

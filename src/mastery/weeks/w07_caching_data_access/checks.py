@@ -16,6 +16,8 @@ from __future__ import annotations
 import collections
 import re
 
+from mastery.grading import integrity
+
 EXERCISE = "m02-caching"  # the exercise's namespace (its setup cell)
 SHOP, PARTIAL = "shop", "shop-partial"  # the tables the harness and test-batch-partial create
 PARTIAL_ROWS = (4, 20, 41)  # test-batch-partial loads the first customers, orders and lines
@@ -44,13 +46,7 @@ def _values(item: dict) -> set[str]:
 
 
 def _scan(ddb, table: str) -> list[dict]:
-    items, kwargs = [], {"TableName": table, "ConsistentRead": True}
-    while True:
-        page = ddb.scan(**kwargs)
-        items += page["Items"]
-        if "LastEvaluatedKey" not in page:
-            return items
-        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    return integrity.scan_items(ddb, table)
 
 
 def _holds_rows(ddb, table: str, heads=None) -> None:

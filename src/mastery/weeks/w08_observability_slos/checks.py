@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from mastery.grading import integrity
 from mastery.weeks.w08_observability_slos import slo, telemetry
 
 EXERCISE = "m02-observab"  # the exercise's namespace (its setup cell)
@@ -20,13 +21,7 @@ PERIODS = {"1h": 3600, "5m": 300}
 
 
 def _items(ddb, table: str) -> list[dict]:
-    items, kwargs = [], {"TableName": table, "ConsistentRead": True}
-    while True:
-        page = ddb.scan(**kwargs)
-        items += page["Items"]
-        if "LastEvaluatedKey" not in page:
-            return items
-        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    return integrity.scan_items(ddb, table)
 
 
 def orders_stored(ctx) -> None:
