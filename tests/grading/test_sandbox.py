@@ -89,3 +89,25 @@ def test_grading_prints_nothing_on_the_instructors_terminal(tmp_path, capfd):
     assert "Traceback" not in err and "PermissionError" not in err, err
     assert "without encryption" not in err, err
     assert err.strip() == "", err
+
+
+@pytest.mark.parametrize("module", ["mastery.grading.sandbox", "mastery.grading.sandbox.kernel"])
+def test_the_kernel_wrapper_starts_without_the_grader_stack(module):
+    """Both processes run before every graded kernel (the wrapper, then the launcher it execs):
+    importing nbgrader and the Jupyter server there cost 5 s per kernel under load, and more
+    than half of the pipeline's time."""
+    import subprocess
+    import sys
+
+    heavy = ("nbgrader", "jupyter_server", "nbconvert", "nbclient")
+    code = f"import sys, {module}\nprint(','.join(m for m in {heavy!r} if m in sys.modules))"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = run.stdout.strip()
+    assert out == "", f"importing {module} loads {out}"
+
+
+def test_the_package_still_exports_the_grader_step():
+    assert sandbox.GuardedExecute.__name__ == "GuardedExecute"
+    assert callable(sandbox.wrap_command) and "GuardedExecute" in dir(sandbox)
+    with pytest.raises(AttributeError):
+        sandbox.not_there  # noqa: B018
