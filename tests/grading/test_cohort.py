@@ -245,3 +245,26 @@ def test_a_formgrader_on_the_course_repository_writes_no_gradebook_there(tmp_pat
     assert out.returncode == 0, out.stderr
     assert "month-01" in out.stdout and "sqlite:///:memory:" in out.stdout, out.stdout
     assert repo_db.exists() == had_db, "a gradebook was written into the course repository"
+
+
+@pytest.mark.parametrize(("failures", "calls", "success"), [
+    (["Kernel didn't respond in 60 seconds"], 2, True),
+    (["zmq.error.ZMQError: Address already in use (addr='tcp://127.0.0.1:58699')",
+      "RuntimeError: Kernel died before replying to kernel_info"], 3, True),
+    (["Kernel didn't respond in 60 seconds"] * 3, 3, False),  # at most two retries
+    (["ZeroDivisionError: division by zero"], 1, False),      # the submission's own failure: no retry
+])
+def test_a_kernel_that_never_started_is_graded_again(failures, calls, success):
+    from mastery.grading.cohort import parallel
+
+    made_calls = []
+
+    def autograde(assignment, student, force, create):
+        made_calls.append(student)
+        if len(made_calls) <= len(failures):
+            return {"success": False, "error": "", "log": failures[len(made_calls) - 1]}
+        return {"success": True, "error": "", "log": ""}
+
+    course = types.SimpleNamespace(api=types.SimpleNamespace(autograde=autograde))
+    assert parallel._autograde(course, "month-01", "ada")["success"] is success
+    assert len(made_calls) == calls

@@ -389,13 +389,15 @@ def grade(month: str, notebook: str, mutants: Iterable[Mutant], workdir: Path | 
 
 
 INFRA_RETRIES = 2
-_INFRA = ("Kernel didn't respond", "kernel didn't respond", "Timeout waiting for kernel_info reply")
 
 
 def is_infrastructure_failure(error: str) -> bool:
     """The grading failed before the submission ran (a kernel that did not start in time on a
-    loaded machine): no verdict on the mutant, unlike a kernel the mutant itself killed."""
-    return any(text in (error or "") for text in _INFRA)
+    loaded machine, a port race): no verdict on the mutant, unlike a kernel the mutant itself
+    killed. One definition for the course: :func:`mastery.grading.cohort.parallel.kernel_never_started`."""
+    from mastery.grading.cohort.parallel import kernel_never_started
+
+    return kernel_never_started(error)
 
 
 def _check_reference(notebook, ref, tests, errors) -> None:

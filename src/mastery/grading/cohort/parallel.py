@@ -111,6 +111,32 @@ def _tail(result: dict) -> str:
     return (useful[-1] if useful else (lines[-1] if lines else "unknown error"))[:300]
 
 
+# The grader's kernel never started, so nothing of the submission ran: on a loaded machine the
+# kernel misses nbclient's start-up wait, or another process takes one of the ports picked for
+# it before it binds them (jupyter_client picks free ports, then the kernel binds them later)
+KERNEL_NEVER_STARTED = ("Kernel didn't respond", "kernel didn't respond",
+                        "Timeout waiting for kernel_info reply", "Kernel died before replying to kernel_info",
+                        "Address already in use")
+KERNEL_START_RETRIES = 2
+
+
+def kernel_never_started(error: str) -> bool:
+    """The grading failed before the submission ran (see :data:`KERNEL_NEVER_STARTED`): no
+    verdict on the submission, unlike a kernel the submission itself killed."""
+    return any(text in (error or "") for text in KERNEL_NEVER_STARTED)
+
+
+def _autograde(course: Course, assignment: str, student: str) -> dict:
+    """nbgrader's autograde, again (at most :data:`KERNEL_START_RETRIES` times) when its kernel
+    never started: a learner's grade must not depend on the machine's load or a port race."""
+    for _ in range(KERNEL_START_RETRIES):
+        result = course.api.autograde(assignment, student, force=True, create=True)
+        text = (result.get("error") or "") + (result.get("log") or "")
+        if result["success"] or not kernel_never_started(text):
+            return result
+    return course.api.autograde(assignment, student, force=True, create=True)
+
+
 BACKEND_LOST = ("the local AWS emulator stopped while this submission was graded, so its scores "
                 "say nothing about the submission; re-grade it: `mastery cohort autograde {month} --regrade`")
 
@@ -149,7 +175,7 @@ def grade_one(course: Course, assignment: str, student: str, port: int | None = 
     broken = unreadable_notebooks(folder)
     try:
         if not broken:
-            result = course.api.autograde(assignment, student, force=True, create=True)
+            result = _autograde(course, assignment, student)
             status = "graded" if result["success"] else "failed"
             errors = {} if result["success"] else {"*": _tail(result)}
         else:
@@ -161,7 +187,7 @@ def grade_one(course: Course, assignment: str, student: str, port: int | None = 
                     gb.update_or_create_submission(assignment, student, **({"timestamp": ts} if ts else {}))
             for stem in good:
                 with temp_attrs(course.api.coursedir, notebook_id=stem):
-                    result = course.api.autograde(assignment, student, force=True, create=True)
+                    result = _autograde(course, assignment, student)
                 if not result["success"]:
                     status, errors[stem + ".ipynb"] = "failed", _tail(result)
     finally:
