@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from nbgrader.preprocessors import Execute
-from traitlets import Bool, Integer
+from traitlets import Bool, Integer, default
 
 from .policy import Policy, backend_ports, default_read_paths, wrap_command
 from .processes import become_subreaper, children, kill_new_children
@@ -32,6 +32,13 @@ class GuardedExecute(Execute):
     # nbclient waits 60 s for a kernel to start; on a busy grading machine (a cohort on every core)
     # the sandboxed kernel takes longer, and nbgrader then drops the whole submission as failed
     startup_timeout = Integer(300, help="Seconds a kernel may take to start").tag(config=True)
+
+    @default("shutdown_kernel")
+    def _immediate_shutdown(self):
+        # nbclient's "graceful" shutdown waits about a second per notebook for the kernel to run
+        # its exit hooks: nothing of a graded kernel is kept after its last cell (its folder is
+        # deleted, the processes it left are killed), so the learner's atexit code need not run
+        return "immediate"
 
     def preprocess(self, nb, resources=None, km=None):
         resources = resources if resources is not None else {}

@@ -338,12 +338,14 @@ def trusted_retry_policy(ctx) -> None:
                     f"{sname} on the backend retries {shop.BUSINESS_ERROR}")
 
 
-# The execution checks above (test-happy-path ... test-duplicate-order) are not registered yet:
-# on the right answers create_then_update and renamed_states_extra_succeed they did not find the
-# cell's executions by the before/after difference (2 new o-* executions where the test placed
-# one; 1 nb-* where it placed 3), so right answers lost points. Until that is understood they
-# stay kernel-side (docs/grading-safety.md, "What remains a risk").
 TRUSTED = {
+    "test-happy-path": trusted_happy_path,
+    "test-out-of-stock": trusted_out_of_stock,
+    "test-payment-declined": trusted_payment_declined,
+    "test-shipment-failure": trusted_shipment_failure,
+    "test-transient-retried": trusted_transient_retried,
+    "test-non-business-failure": trusted_non_business,
     "test-one-state-machine": trusted_one_state_machine,
+    "test-duplicate-order": trusted_duplicate_order,
     "test-retry-policy": trusted_retry_policy,
 }
