@@ -240,6 +240,14 @@ def workflow_rerun(ctx) -> None:
                              "re-run") from None
 
 
+def action_failed(ctx) -> None:
+    """test-action-fails: after a run whose capacity change was throttled, a run whose approvals
+    queue was missing and one good run, everything is decided, applied and asked exactly as
+    after one good run (a decision recorded before an action that failed is never carried out)."""
+    approvals(ctx)
+    auto_applied(ctx)
+
+
 TRUSTED = {
     "test-budget-config": budgets_configured,
     "test-budget-alerts": budget_alerts,
@@ -252,4 +260,5 @@ TRUSTED = {
     "test-auto-applied": auto_applied,
     "test-audit-trail": audit_trail,
     "test-workflow-rerun": workflow_rerun,
+    "test-action-fails": action_failed,
 }
