@@ -51,7 +51,8 @@ def server_error(status: int = 503, code: str = "ServiceUnavailable", operation:
     return _client_error(code, status, operation, "Service unavailable")
 
 
-def validation_error(code: str = "ValidationException", operation: str = "Call", status: int = 400) -> ClientError:
+def validation_error(code: str = "ValidationException", operation: str = "Call",
+                     status: int = 400) -> ClientError:
     """A client error no retry can fix (a bad request)."""
     return _client_error(code, status, operation, "1 validation error detected")
 
