@@ -2,7 +2,7 @@
 
 Plumbing only (never the learner's answer); tests in ``tests/weeks/w21_failure_is_normal/``.
 Retries, budgets and the exchange live in :mod:`.retries` (the course's one home for them);
-DynamoDB faults come from :mod:`mastery.faults`.
+DynamoDB faults come from :mod:`mastery.faults`, queue redelivery from :mod:`mastery.esm`.
 """
 
 from mastery.weeks import Week
