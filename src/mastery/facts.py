@@ -39,6 +39,9 @@ KINESIS_RETENTION = "https://docs.aws.amazon.com/streams/latest/dev/kinesis-exte
 ESM_KINESIS = "https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html"
 ESM_PARAMS = "https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html"
 DDB_STREAMS = "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Streams.html"
+SDK_RETRIES = "https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html"
+SFN_ERRORS = "https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html"
+POWERTOOLS_IDEMPOTENCY = "https://docs.powertools.aws.dev/lambda/python/latest/utilities/idempotency/"
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,19 @@ _ROWS = [
          ESM_PARAMS),
     Fact("lambda_sync_payload_mb", 6, "MB: the largest synchronous invocation payload (a batch's event)",
          LAMBDA_QUOTAS),
+    # ---- retries (week 21)
+    Fact("sdk_standard_max_attempts", 3,
+         "attempts per request (the first included) in the SDKs' standard retry mode, unless configured",
+         SDK_RETRIES, checked="2026-12-02"),
+    Fact("sfn_retry_default_max_attempts", 3, "retries a Retrier makes when MaxAttempts is omitted",
+         SFN_ERRORS, checked="2026-12-02"),
+    Fact("sfn_retry_default_interval_s", 1, "seconds before a Retrier's first retry (IntervalSeconds)",
+         SFN_ERRORS, checked="2026-12-02"),
+    Fact("sfn_retry_default_backoff_rate", 2.0, "multiplier of the retry interval per attempt (default)",
+         SFN_ERRORS, checked="2026-12-02"),
+    Fact("powertools_idempotency_expiry_s", 3600,
+         "seconds an idempotency record is honoured by default (expires_after_seconds)",
+         POWERTOOLS_IDEMPOTENCY, checked="2026-12-02"),
     # ---- SQS
     Fact("sqs_request_chunk_kb", 64, "KB: each 64 KB chunk of a payload is billed as one request",
          SQS_PRICING, mention=(r"(?i)\bchunk", r"(?i)SQS|queue"), says=r"\b64 ?KB"),

@@ -252,3 +252,59 @@ def test_week5_and_week6_checks_read_secrets_and_accounts():
     assert "extra" in integrity.run_trusted(dlp_checks.scan_scope, ctx)
     compliance.clear(acct)
     compliance.clear(f"{acct}x")
+
+
+@pytest.mark.usefixtures("local_aws")
+def test_week21_checks_count_the_exchanges_fills_themselves():
+    """Week 21: a check reads ORDERS (the exchange's fills) from the grading process: a key filled
+    twice fails, a key never filled fails (the count of keys is the test's), one fill each passes."""
+    from mastery.weeks.w21_failure_is_normal import checks
+
+    learner = f"w21-{uuid.uuid4().hex[:6]}"
+    ctx = integrity.Context("21-failure-is-normal", learner)
+    table = aws.ensure_table(aws.namespace(checks.EXERCISE, learner).name("orders"), "order_id")
+    ddb = aws.client("dynamodb")
+
+    def fill(key):
+        ddb.put_item(TableName=table, Item={"order_id": {"S": uuid.uuid4().hex}, "key": {"S": key}})
+
+    lost = checks.TRUSTED["test-lost-reply"]
+    assert "not the 1 it placed" in _run(lost, ctx)
+    fill("lost-abc")
+    assert _run(lost, ctx) is None
+    fill("lost-abc")
+    assert "more than one fill" in _run(lost, ctx)
+    for i in range(12):
+        fill(f"dup-x-{i:02d}")
+    assert _run(checks.TRUSTED["test-duplicates"], ctx) is None
+    aws.delete_table(table)
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("local_aws")
+def test_week21_trusted_check_catches_a_double_fill_hidden_from_the_kernel(tmp_path):
+    """Week 21: place_order fills every new key twice, and the setup's `fills_of` helper (a name the
+    learner's cell can rebind, unlike the course's functions) is made to report only the fill that
+    was returned: the kernel's test-lost-reply passes, the trusted check counts two fills."""
+    month, nb_name = "month-06", "21-failure-is-normal.ipynb"
+    course = cohort.Course(tmp_path / "course")
+    course.add_assignment(month)
+    bad = submissions.reference_submission(month, nb_name)
+    c = _cell(bad, "place-order")
+    c.source += ("\n\n_place_order = place_order\n\n\ndef place_order(key, order):\n"
+                 "    fresh = _record(key) is None\n"
+                 "    fill = _place_order(key, order)\n"
+                 "    if fresh:\n"
+                 "        EXCHANGE.execute(key, order)   # a second fill nobody returns\n"
+                 "    return fill\n\n\n"
+                 "def fills_of(key):\n"
+                 "    record = _record(key)\n"
+                 "    return [json.loads(record['result']['S'])] if record and 'result' in record else []\n")
+    course.submit("faker", month, {nb_name: bad})
+    assert course.autograde(month, "faker")["success"]
+    cells = course.score(month, "faker")[nb_name[:-6]].cells
+    assert cells["test-lost-reply"][0] == 0
+    out = nbformat.read(course.root / "autograded" / "faker" / month / nb_name, as_version=4)
+    text = json.dumps(_cell(out, "test-lost-reply").outputs)
+    assert "TrustedCheckFailed" in text and "more than one fill" in text
+    assert "must not fill again" not in text, "the kernel-side test was not fooled: the trick proves nothing"
