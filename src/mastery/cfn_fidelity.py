@@ -33,21 +33,28 @@ from __future__ import annotations
 import copy
 import json
 
-IN_PROGRESS_READS = 1   # DescribeStacks answers that still show *_IN_PROGRESS after an operation
-_pending: dict[str, int] = {}   # stack id -> in-progress answers left
+IN_PROGRESS_READS = 1  # DescribeStacks answers that still show *_IN_PROGRESS after an operation
+_pending: dict[str, int] = {}  # stack id -> in-progress answers left
 REPLACING = ("KeySchema", "TableName")
 
 
 def _table_key_types(props: dict) -> dict:
     keys = {k["AttributeName"] for k in props.get("KeySchema") or []}
-    return {a["AttributeName"]: a["AttributeType"] for a in props.get("AttributeDefinitions") or []
-            if a["AttributeName"] in keys}
+    return {
+        a["AttributeName"]: a["AttributeType"]
+        for a in props.get("AttributeDefinitions") or []
+        if a["AttributeName"] in keys
+    }
 
 
 def needs_replacement(old: dict, new: dict) -> list[str]:
     """The properties of an ``AWS::DynamoDB::Table`` whose change makes AWS replace the table
     (``Update requires: Replacement`` in the resource's reference page)."""
-    out = [p for p in REPLACING if json.dumps(old.get(p), sort_keys=True) != json.dumps(new.get(p), sort_keys=True)]
+    out = [
+        p
+        for p in REPLACING
+        if json.dumps(old.get(p), sort_keys=True) != json.dumps(new.get(p), sort_keys=True)
+    ]
     if "KeySchema" not in out and _table_key_types(old) != _table_key_types(new):
         out.append("AttributeDefinitions (a key attribute's type)")
     return out
@@ -76,7 +83,9 @@ def patch() -> None:
 
     # ---- a resource moto cannot create is left out of the stack's resources (moto listed an empty
     # entry and DescribeStackResource crashed on it)
-    models.Stack.stack_resources = property(lambda self: [r for r in self.resource_map.values() if r is not None])
+    models.Stack.stack_resources = property(
+        lambda self: [r for r in self.resource_map.values() if r is not None]
+    )
 
     # ---- failures roll back instead of escaping, with the failed resource's own event
     from moto.cloudformation import parsing
@@ -98,10 +107,18 @@ def patch() -> None:
 
     def _resource_failed(stack, e: Exception, status: str) -> None:
         logical, rtype = getattr(e, "_cfn_resource", (stack.name, "AWS::CloudFormation::Stack"))
-        stack.events.append(models.Event(
-            stack_id=stack.stack_id, stack_name=stack.name, logical_resource_id=logical,
-            physical_resource_id="", resource_type=rtype, resource_status=status,
-            resource_status_reason=_reason(e), resource_properties=None))
+        stack.events.append(
+            models.Event(
+                stack_id=stack.stack_id,
+                stack_name=stack.name,
+                logical_resource_id=logical,
+                physical_resource_id="",
+                resource_type=rtype,
+                resource_status=status,
+                resource_status_reason=_reason(e),
+                resource_properties=None,
+            )
+        )
 
     create_stack = models.CloudFormationBackend.create_stack
 
@@ -118,8 +135,10 @@ def patch() -> None:
             stack = new[0]
             _resource_failed(stack, e, "CREATE_FAILED")
             logical = getattr(e, "_cfn_resource", ("",))[0]
-            stack._add_stack_event("ROLLBACK_IN_PROGRESS", resource_status_reason=
-                                   f"The following resource(s) failed to create: [{logical}]. ")
+            stack._add_stack_event(
+                "ROLLBACK_IN_PROGRESS",
+                resource_status_reason=f"The following resource(s) failed to create: [{logical}]. ",
+            )
             try:
                 stack.resource_map.delete()
             except Exception:  # noqa: BLE001, S110 - best effort, as a rollback that cannot delete
@@ -139,8 +158,11 @@ def patch() -> None:
             update(self, template, role_arn, parameters=parameters, tags=tags)
         except Exception as e:  # noqa: BLE001
             _resource_failed(self, e, "UPDATE_FAILED" if not hasattr(e, "_cfn_resource") else "CREATE_FAILED")
-            self._add_stack_event("UPDATE_ROLLBACK_IN_PROGRESS", resource_status_reason=
-                                  f"The following resource(s) failed to update: [{getattr(e, '_cfn_resource', ('',))[0]}]. ")
+            self._add_stack_event(
+                "UPDATE_ROLLBACK_IN_PROGRESS",
+                resource_status_reason="The following resource(s) failed to update: "
+                f"[{getattr(e, '_cfn_resource', ('',))[0]}]. ",
+            )
             self.template, _, self.parameters = saved
             self._parse_template()
             _restore(self)
@@ -154,7 +176,8 @@ def patch() -> None:
 
     def execute_change_set(self, change_set_name, stack_name=None):
         cs = self.change_sets.get(change_set_name) or next(
-            (c for c in self.change_sets.values() if c.change_set_name == change_set_name), None)
+            (c for c in self.change_sets.values() if c.change_set_name == change_set_name), None
+        )
         stack = self.stacks.get(cs.stack_id) if cs is not None else None
         saved = (stack.template, stack.status) if stack is not None else None
         try:
@@ -203,19 +226,25 @@ def patch() -> None:
 
     # ---- DynamoDB tables: in place where AWS updates in place, replaced where AWS replaces
     @classmethod
-    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json,
-                                        account_id, region_name):
+    def update_from_cloudformation_json(
+        cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name
+    ):
         new = copy.deepcopy(cloudformation_json.get("Properties") or {})
         backend = dynamodb_backends[account_id][region_name]
         old = getattr(original_resource, "_cfn_properties", None) or _properties_of(original_resource)
         replace = needs_replacement(old, new)
         if replace:
             if new.get("TableName"):
-                raise ValidationError(message=(
-                    f"CloudFormation cannot update a stack when a custom-named resource requires replacing. "
-                    f"Rename {new['TableName']} and update the stack again. (changed: {', '.join(replace)})"))
-            table = cls.create_from_cloudformation_json(new_resource_name, copy.deepcopy(cloudformation_json),
-                                                        account_id, region_name)
+                raise ValidationError(
+                    message=(
+                        "CloudFormation cannot update a stack when a custom-named resource requires "
+                        f"replacing. Rename {new['TableName']} and update the stack again. "
+                        f"(changed: {', '.join(replace)})"
+                    )
+                )
+            table = cls.create_from_cloudformation_json(
+                new_resource_name, copy.deepcopy(cloudformation_json), account_id, region_name
+            )
             backend.delete_table(original_resource.name)
         else:
             table = original_resource
@@ -224,22 +253,34 @@ def patch() -> None:
             updates = [{"Delete": {"IndexName": n}} for n in old_gsis - set(new_gsis)]
             updates += [{"Create": g} for n, g in new_gsis.items() if n not in old_gsis]
             stream = new.get("StreamSpecification")
-            spec = ({"StreamEnabled": True, "StreamViewType": stream["StreamViewType"]} if stream
-                    else {"StreamEnabled": False})
-            if json.dumps(stream, sort_keys=True) == json.dumps(old.get("StreamSpecification"), sort_keys=True):
+            spec = (
+                {"StreamEnabled": True, "StreamViewType": stream["StreamViewType"]}
+                if stream
+                else {"StreamEnabled": False}
+            )
+            if json.dumps(stream, sort_keys=True) == json.dumps(
+                old.get("StreamSpecification"), sort_keys=True
+            ):
                 spec = None
             table = backend.update_table(
-                name=table.name, attr_definitions=new.get("AttributeDefinitions"),
-                global_index=updates or None, throughput=new.get("ProvisionedThroughput"),
-                billing_mode=new.get("BillingMode"), stream_spec=spec,
-                deletion_protection_enabled=new.get("DeletionProtectionEnabled"), warm_throughput=None)
+                name=table.name,
+                attr_definitions=new.get("AttributeDefinitions"),
+                global_index=updates or None,
+                throughput=new.get("ProvisionedThroughput"),
+                billing_mode=new.get("BillingMode"),
+                stream_spec=spec,
+                deletion_protection_enabled=new.get("DeletionProtectionEnabled"),
+                warm_throughput=None,
+            )
         table._cfn_properties = copy.deepcopy(new)
         return table
 
     create_table = Table.create_from_cloudformation_json.__func__
 
     @classmethod
-    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    def create_from_cloudformation_json(
+        cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
+    ):
         props = copy.deepcopy(cloudformation_json.get("Properties") or {})  # moto edits the stream spec
         table = create_table(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
         table._cfn_properties = props
@@ -266,15 +307,22 @@ def _restore(stack) -> None:
 
 
 def _in_progress(status: str) -> str:
-    return {"CREATE_COMPLETE": "CREATE_IN_PROGRESS", "UPDATE_COMPLETE": "UPDATE_IN_PROGRESS",
-            "ROLLBACK_COMPLETE": "ROLLBACK_IN_PROGRESS",
-            "UPDATE_ROLLBACK_COMPLETE": "UPDATE_ROLLBACK_IN_PROGRESS",
-            "DELETE_COMPLETE": "DELETE_IN_PROGRESS"}.get(status, status)
+    return {
+        "CREATE_COMPLETE": "CREATE_IN_PROGRESS",
+        "UPDATE_COMPLETE": "UPDATE_IN_PROGRESS",
+        "ROLLBACK_COMPLETE": "ROLLBACK_IN_PROGRESS",
+        "UPDATE_ROLLBACK_COMPLETE": "UPDATE_ROLLBACK_IN_PROGRESS",
+        "DELETE_COMPLETE": "DELETE_IN_PROGRESS",
+    }.get(status, status)
 
 
 def _properties_of(table) -> dict:
-    return {"KeySchema": table.schema, "AttributeDefinitions": table.attr,
-            "TableName": None, "StreamSpecification": None}
+    return {
+        "KeySchema": table.schema,
+        "AttributeDefinitions": table.attr,
+        "TableName": None,
+        "StreamSpecification": None,
+    }
 
 
 def reset() -> None:

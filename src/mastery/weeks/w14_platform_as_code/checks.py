@@ -17,9 +17,12 @@ from mastery.weeks.w14_platform_as_code import platform
 EXERCISE = "m04-platform"  # the exercise's namespace (its setup cell)
 FORBIDDEN_MANAGED = re.compile(r"(^|/)(AdministratorAccess|PowerUserAccess|[A-Za-z0-9]*FullAccess)$")
 EXPECTED = {
-    "TasksTable": "AWS::DynamoDB::Table", "TaskEventsQueue": "AWS::SQS::Queue",
-    "PlatformBus": "AWS::Events::EventBus", "TaskChangedRule": "AWS::Events::Rule",
-    "NotifyFunction": "AWS::Lambda::Function", "AuditFunction": "AWS::Lambda::Function",
+    "TasksTable": "AWS::DynamoDB::Table",
+    "TaskEventsQueue": "AWS::SQS::Queue",
+    "PlatformBus": "AWS::Events::EventBus",
+    "TaskChangedRule": "AWS::Events::Rule",
+    "NotifyFunction": "AWS::Lambda::Function",
+    "AuditFunction": "AWS::Lambda::Function",
     "TaskWorkflow": "AWS::StepFunctions::StateMachine",
 }
 
@@ -32,7 +35,9 @@ def _resources(cfn, stack) -> dict[str, dict]:
     out, kw = {}, {"StackName": stack}
     while True:
         page = cfn.list_stack_resources(**kw)
-        out.update({r["LogicalResourceId"]: r for r in page["StackResourceSummaries"] if r.get("LogicalResourceId")})
+        out.update(
+            {r["LogicalResourceId"]: r for r in page["StackResourceSummaries"] if r.get("LogicalResourceId")}
+        )
         if not page.get("NextToken"):
             return out
         kw["NextToken"] = page["NextToken"]
@@ -50,7 +55,8 @@ def _physical(res, logical, rtype):
     r = res.get(logical)
     assert r is not None and r["ResourceType"] == rtype, (
         f"on the backend, the stack has no {logical} of type {rtype} (it has: "
-        f"{sorted((k, v['ResourceType']) for k, v in res.items())[:12]})")
+        f"{sorted((k, v['ResourceType']) for k, v in res.items())[:12]})"
+    )
     return r["PhysicalResourceId"]
 
 
@@ -68,15 +74,16 @@ def _lives(cfn, stack) -> list[dict]:
         kw["NextToken"] = page["NextToken"]
 
 
-def _table(ctx, res, keys=("tenant", "task")):
+def _table(ctx, res, keys=("tenant", "task"), stream=True):
     ddb = ctx.client("dynamodb")
     name = _physical(res, "TasksTable", EXPECTED["TasksTable"])
     t = ddb.describe_table(TableName=name)["Table"]
     got = {k["AttributeName"]: k["KeyType"] for k in t["KeySchema"]}
     assert got == {keys[0]: "HASH", keys[1]: "RANGE"}, f"on the backend, TasksTable is keyed {got}"
-    stream = t.get("StreamSpecification") or {}
-    assert stream.get("StreamEnabled") and stream.get("StreamViewType") == "NEW_AND_OLD_IMAGES", (
-        f"on the backend, TasksTable's stream is {stream or 'off'}, not NEW_AND_OLD_IMAGES")
+    spec = t.get("StreamSpecification") or {}
+    assert not stream or (spec.get("StreamEnabled") and spec.get("StreamViewType") == "NEW_AND_OLD_IMAGES"), (
+        f"on the backend, TasksTable's stream is {spec or 'off'}, not NEW_AND_OLD_IMAGES"
+    )
     return ddb, name, t
 
 
@@ -91,8 +98,11 @@ def _queue_policy_ok(template) -> bool:
         for s in platform.as_list((p.get("PolicyDocument") or {}).get("Statement")):
             principal = json.dumps(s.get("Principal"))
             actions = [a.lower() for a in platform.as_list(s.get("Action"))]
-            if (s.get("Effect") == "Allow" and "events.amazonaws.com" in principal
-                    and ("sqs:sendmessage" in actions or "sqs:*" in actions)):
+            if (
+                s.get("Effect") == "Allow"
+                and "events.amazonaws.com" in principal
+                and ("sqs:sendmessage" in actions or "sqs:*" in actions)
+            ):
                 return True
     return False
 
@@ -112,17 +122,27 @@ def stack(ctx) -> None:
     described = events.describe_rule(Name=rule, EventBusName=bus)
     pattern = json.loads(described.get("EventPattern") or "{}")
     assert pattern.get("source") == ["platform.tasks"], (
-        f"on the backend, TaskChangedRule on {bus} matches {pattern}, not source platform.tasks")
+        f"on the backend, TaskChangedRule on {bus} matches {pattern}, not source platform.tasks"
+    )
     targets = [t["Arn"] for t in events.list_targets_by_rule(Rule=rule, EventBusName=bus)["Targets"]]
     assert queue_arn in targets, f"on the backend, TaskChangedRule targets {targets}, not TaskEventsQueue"
     notify = res["NotifyFunction"]["PhysicalResourceId"]
-    sources = [m["EventSourceArn"] for m in lam.list_event_source_mappings(FunctionName=notify)["EventSourceMappings"]]
+    sources = [
+        m["EventSourceArn"]
+        for m in lam.list_event_source_mappings(FunctionName=notify)["EventSourceMappings"]
+    ]
     assert queue_arn in sources, f"on the backend, NotifyFunction reads {sources}, not TaskEventsQueue"
-    audit_arn = lam.get_function(FunctionName=res["AuditFunction"]["PhysicalResourceId"])["Configuration"]["FunctionArn"]
-    assert audit_arn in _rule_targets(events, bus), "on the backend, no rule on PlatformBus invokes AuditFunction"
+    audit_arn = lam.get_function(FunctionName=res["AuditFunction"]["PhysicalResourceId"])["Configuration"][
+        "FunctionArn"
+    ]
+    assert audit_arn in _rule_targets(events, bus), (
+        "on the backend, no rule on PlatformBus invokes AuditFunction"
+    )
     assert _queue_policy_ok(_deployed(cfn, name)), (
-        "the deployed template has no AWS::SQS::QueuePolicy letting events.amazonaws.com send to TaskEventsQueue "
-        "(the local AWS cannot create one, so the template is what is checked)")
+        "the deployed template has no AWS::SQS::QueuePolicy letting events.amazonaws.com send to "
+        "TaskEventsQueue "
+        "(the local AWS cannot create one, so the template is what is checked)"
+    )
 
 
 def _rule_targets(events, bus) -> set[str]:
@@ -136,16 +156,23 @@ def dead_letters(ctx) -> None:
     cfn, name = _stack(ctx)
     res = _resources(cfn, name)
     sqs, lam, events = ctx.client("sqs"), ctx.client("lambda"), ctx.client("events")
-    queues = {lid: r["PhysicalResourceId"] for lid, r in res.items() if r["ResourceType"] == "AWS::SQS::Queue"}
+    queues = {
+        lid: r["PhysicalResourceId"] for lid, r in res.items() if r["ResourceType"] == "AWS::SQS::Queue"
+    }
     arns = {lid: _queue_arn(sqs, url) for lid, url in queues.items()}
     redrive, targets = {}, set()
     for lid, url in queues.items():
-        policy = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["RedrivePolicy"]).get(
-            "Attributes", {}).get("RedrivePolicy")
+        policy = (
+            sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["RedrivePolicy"])
+            .get("Attributes", {})
+            .get("RedrivePolicy")
+        )
         if policy:
             redrive[lid] = json.loads(policy)
             targets.add(redrive[lid].get("deadLetterTargetArn"))
-    functions = {lid: r["PhysicalResourceId"] for lid, r in res.items() if r["ResourceType"] == "AWS::Lambda::Function"}
+    functions = {
+        lid: r["PhysicalResourceId"] for lid, r in res.items() if r["ResourceType"] == "AWS::Lambda::Function"
+    }
     configs = {lid: lam.get_function_configuration(FunctionName=fn) for lid, fn in functions.items()}
     template = _deployed(cfn, name)
     # moto's Lambda keeps no DeadLetterConfig: a function's dead-letter target is read from the
@@ -155,11 +182,15 @@ def dead_letters(ctx) -> None:
         props = ((template.get("Resources") or {}).get(lid) or {}).get("Properties") or {}
         target = (props.get("DeadLetterConfig") or {}).get("TargetArn")
         named = [q for q in platform.refs(target) if q in arns]
-        dlq_of[lid] = (c.get("DeadLetterConfig") or {}).get("TargetArn") or (arns[named[0]] if named else None)
+        dlq_of[lid] = (c.get("DeadLetterConfig") or {}).get("TargetArn") or (
+            arns[named[0]] if named else None
+        )
     targets |= {a for a in dlq_of.values() if a}
     bare = sorted(lid for lid in queues if lid not in redrive and arns[lid] not in targets)
     assert not bare, f"on the backend, these queues have no dead-letter queue: {bare}"
-    missing = [f"{lid}→{a}" for lid, r in redrive.items() if (a := r.get("deadLetterTargetArn")) not in arns.values()]
+    missing = [
+        f"{lid}→{a}" for lid, r in redrive.items() if (a := r.get("deadLetterTargetArn")) not in arns.values()
+    ]
     assert not missing, f"on the backend, a RedrivePolicy points outside the stack's queues: {missing}"
     invoked = set()
     for r in res.values():
@@ -167,19 +198,25 @@ def dead_letters(ctx) -> None:
             invoked |= _rule_targets(events, r["PhysicalResourceId"])
     invoked |= _rule_targets(events, "default")
     on_failure = set()
-    for lid, r in (template.get("Resources") or {}).items():
+    for r in (template.get("Resources") or {}).values():
         if r.get("Type") == "AWS::Lambda::EventInvokeConfig":
             p = r.get("Properties") or {}
             if ((p.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination"):
                 on_failure |= {x for x in re.findall(r"[A-Za-z0-9]+", json.dumps(p.get("FunctionName")))}
     asynchronous = [lid for lid, c in configs.items() if c["FunctionArn"] in invoked]
-    assert "AuditFunction" in asynchronous, "on the backend, no rule on the stack's buses invokes AuditFunction"
+    assert "AuditFunction" in asynchronous, (
+        "on the backend, no rule on the stack's buses invokes AuditFunction"
+    )
     uncovered = sorted(lid for lid in asynchronous if not dlq_of.get(lid) and lid not in on_failure)
-    assert not uncovered, (f"on the backend, these asynchronously invoked functions have no dead-letter queue "
-                           f"or on-failure destination: {uncovered}")
+    assert not uncovered, (
+        f"on the backend, these asynchronously invoked functions have no dead-letter queue "
+        f"or on-failure destination: {uncovered}"
+    )
     for lid in asynchronous:
         if dlq_of.get(lid):
-            assert dlq_of[lid] in arns.values(), f"on the backend, {lid}'s dead-letter queue {dlq_of[lid]} is not a queue of the stack"
+            assert dlq_of[lid] in arns.values(), (
+                f"on the backend, {lid}'s dead-letter queue {dlq_of[lid]} is not a queue of the stack"
+            )
 
 
 def _document(doc):
@@ -211,7 +248,8 @@ def least_privilege(ctx) -> None:
             elif not p["PolicyArn"].startswith("arn:aws:iam::aws:"):
                 pol = iam.get_policy(PolicyArn=p["PolicyArn"])["Policy"]
                 doc = iam.get_policy_version(PolicyArn=p["PolicyArn"], VersionId=pol["DefaultVersionId"])[
-                    "PolicyVersion"]["Document"]
+                    "PolicyVersion"
+                ]["Document"]
                 for s in platform.wildcard_statements(doc):
                     problems.append(f"{role}/{p['PolicyName']}: {json.dumps(s)[:160]}")
     assert not problems, "on the backend, roles grant wildcards: " + " | ".join(problems[:4])
@@ -223,8 +261,10 @@ def linted(ctx) -> None:
     errors = platform.cfn_lint(template)
     assert not errors, f"cfn-lint errors in the template {name} was deployed with: {errors[:3]}"
     found = platform.sls_findings(template)
-    assert not found, ("week 11's rules find, in the template the stack was deployed with: "
-                       f"{[(f.rule, f.resource) for f in found][:5]}")
+    assert not found, (
+        "week 11's rules find, in the template the stack was deployed with: "
+        f"{[(f.rule, f.resource) for f in found][:5]}"
+    )
 
 
 def _one_stack(cfn, name, deleted_ok=False):
@@ -232,14 +272,20 @@ def _one_stack(cfn, name, deleted_ok=False):
     alive = [s for s in lives if s["StackStatus"] != "DELETE_COMPLETE"]
     assert len(alive) == 1, f"on the backend, {len(alive)} live stacks are named {name}"
     if not deleted_ok:
-        assert len(lives) == 1, (f"on the backend, {name} was deleted and created again ({len(lives)} stacks by that "
-                                 "name): a deploy updates the stack in place")
+        assert len(lives) == 1, (
+            f"on the backend, {name} was deleted and created again ({len(lives)} stacks by that "
+            "name): a deploy updates the stack in place"
+        )
     return alive[0]
 
 
 def _kept(ddb, table, tenant, n):
-    items = ddb.query(TableName=table, KeyConditionExpression="tenant = :t",
-                      ExpressionAttributeValues={":t": {"S": tenant}}, ConsistentRead=True)["Items"]
+    items = ddb.query(
+        TableName=table,
+        KeyConditionExpression="tenant = :t",
+        ExpressionAttributeValues={":t": {"S": tenant}},
+        ConsistentRead=True,
+    )["Items"]
     return len(items) == n
 
 
@@ -247,7 +293,10 @@ def _index(t) -> bool:
     for g in t.get("GlobalSecondaryIndexes") or []:
         if g["IndexName"] == "by-status":
             keys = {k["AttributeName"]: k["KeyType"] for k in g["KeySchema"]}
-            return keys == {"tenant": "HASH", "status": "RANGE"} and g.get("Projection", {}).get("ProjectionType") == "ALL"
+            return (
+                keys == {"tenant": "HASH", "status": "RANGE"}
+                and g.get("Projection", {}).get("ProjectionType") == "ALL"
+            )
     return False
 
 
@@ -255,21 +304,29 @@ def update_in_place(ctx) -> None:
     cfn, name = _stack(ctx)
     summary = _one_stack(cfn, name)
     assert summary["StackStatus"] == "UPDATE_COMPLETE", f"on the backend, {name} is {summary['StackStatus']}"
-    ddb, table, t = _table(ctx, _resources(cfn, name))
+    ddb, table, t = _table(ctx, _resources(cfn, name), stream=False)
     assert _index(t), "on the backend, TasksTable has no by-status index (tenant, status; projection ALL)"
-    items = ddb.query(TableName=table, KeyConditionExpression="tenant = :t",
-                      ExpressionAttributeValues={":t": {"S": "t-keep"}}, ConsistentRead=True)["Items"]
+    items = ddb.query(
+        TableName=table,
+        KeyConditionExpression="tenant = :t",
+        ExpressionAttributeValues={":t": {"S": "t-keep"}},
+        ConsistentRead=True,
+    )["Items"]
     got = sorted(i.get("title", {}).get("S") for i in items)
     assert got == ["kept 0", "kept 1", "kept 2"], (
-        f"on the backend, TasksTable holds {got} of the items written before version 2: the table was replaced")
+        f"on the backend, TasksTable holds {got} of the items written before version 2: "
+        "the table was replaced"
+    )
 
 
 def _stack_events(cfn, name, status) -> int:
     n, kw = 0, {"StackName": name}
     while True:
         page = cfn.describe_stack_events(**kw)
-        n += sum(e["ResourceStatus"] == status and e.get("ResourceType") == "AWS::CloudFormation::Stack"
-                 for e in page["StackEvents"])
+        n += sum(
+            e["ResourceStatus"] == status and e.get("ResourceType") == "AWS::CloudFormation::Stack"
+            for e in page["StackEvents"]
+        )
         if not page.get("NextToken"):
             return n
         kw["NextToken"] = page["NextToken"]
@@ -280,7 +337,9 @@ def no_op(ctx) -> None:
     summary = _one_stack(cfn, name)
     assert summary["StackStatus"] == "UPDATE_COMPLETE", f"on the backend, {name} is {summary['StackStatus']}"
     n = _stack_events(cfn, name, "UPDATE_COMPLETE")
-    assert n == 1, f"on the backend, {name} was updated {n} times; version 2 once, and the unchanged deploy never"
+    assert n == 1, (
+        f"on the backend, {name} was updated {n} times; version 2 once, and the unchanged deploy never"
+    )
 
 
 def rollback(ctx) -> None:
@@ -288,13 +347,17 @@ def rollback(ctx) -> None:
     broken = ctx.namespace(EXERCISE).name("broken")
     alive = _one_stack(cfn, broken, deleted_ok=True)
     assert alive["StackStatus"] == "CREATE_COMPLETE", f"on the backend, {broken} is {alive['StackStatus']}"
-    assert "BrokenQueue" not in _resources(cfn, broken), f"on the backend, {broken} still holds the broken queue"
+    assert "BrokenQueue" not in _resources(cfn, broken), (
+        f"on the backend, {broken} still holds the broken queue"
+    )
     summary = _one_stack(cfn, name)
     assert summary["StackStatus"] == "UPDATE_ROLLBACK_COMPLETE", (
-        f"on the backend, {name} is {summary['StackStatus']}, not UPDATE_ROLLBACK_COMPLETE")
-    ddb, table, t = _table(ctx, _resources(cfn, name))
+        f"on the backend, {name} is {summary['StackStatus']}, not UPDATE_ROLLBACK_COMPLETE"
+    )
+    ddb, table, t = _table(ctx, _resources(cfn, name), stream=False)
     assert _index(t) and _kept(ddb, table, "t-rollback", 1) and _kept(ddb, table, "t-keep", 3), (
-        "on the backend, the rolled-back stack's table lost its index or items")
+        "on the backend, the rolled-back stack's table lost its index or items"
+    )
 
 
 TRUSTED = {

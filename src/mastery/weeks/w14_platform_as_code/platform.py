@@ -63,7 +63,8 @@ def translate(template) -> dict:
         return t
     session = boto3.Session(region_name=aws.REGION, aws_access_key_id="test", aws_secret_access_key="test")
     return Translator(None, Parser(), boto_session=session).translate(
-        sam_template=t, parameter_values={}, get_managed_policy_map=lambda: {})
+        sam_template=t, parameter_values={}, get_managed_policy_map=lambda: {}
+    )
 
 
 def body(cfn: dict) -> str:
@@ -100,8 +101,15 @@ def sls_findings(template) -> list[w11.Finding]:
     reference implementation of the catalogue in :mod:`mastery.weeks.w11_thought_leadership.templates`."""
     t = _template(template)
     out = []
-    for rule in (_sync_invoke, _queue_without_dlq, _async_without_on_failure, _wildcard_iam,
-                 _unbounded_concurrency, _per_request_infrastructure, _timeouts):
+    for rule in (
+        _sync_invoke,
+        _queue_without_dlq,
+        _async_without_on_failure,
+        _wildcard_iam,
+        _unbounded_concurrency,
+        _per_request_infrastructure,
+        _timeouts,
+    ):
         out += rule(t)
     return sorted(out, key=lambda f: (f.rule, f.resource, f.line))
 
@@ -118,8 +126,10 @@ def _sync_invoke(t):
             while i < len(code) and depth:
                 depth += {"(": 1, ")": -1}.get(code[i], 0)
                 i += 1
-            if not re.search(r"InvocationType\s*=\s*['\"]Event['\"]", code[m.end():i]):
-                out.append(w11.Finding("SLS001", fid, t.line_of(fid, *path), "synchronous Lambda-to-Lambda invoke"))
+            if not re.search(r"InvocationType\s*=\s*['\"]Event['\"]", code[m.end() : i]):
+                out.append(
+                    w11.Finding("SLS001", fid, t.line_of(fid, *path), "synchronous Lambda-to-Lambda invoke")
+                )
                 break
     return out
 
@@ -128,10 +138,16 @@ def _queue_without_dlq(t):
     queues = dict(t.of_type("AWS::SQS::Queue"))
     targets = set()
     for q in queues.values():
-        targets |= w11.refs(((q.get("Properties") or {}).get("RedrivePolicy") or {}).get("deadLetterTargetArn"))
-    return [w11.Finding("SLS002", qid, t.line_of(qid), "no RedrivePolicy: a poison message is retried until it expires")
-            for qid, q in queues.items()
-            if not (q.get("Properties") or {}).get("RedrivePolicy") and qid not in targets]
+        targets |= w11.refs(
+            ((q.get("Properties") or {}).get("RedrivePolicy") or {}).get("deadLetterTargetArn")
+        )
+    return [
+        w11.Finding(
+            "SLS002", qid, t.line_of(qid), "no RedrivePolicy: a poison message is retried until it expires"
+        )
+        for qid, q in queues.items()
+        if not (q.get("Properties") or {}).get("RedrivePolicy") and qid not in targets
+    ]
 
 
 def _async_without_on_failure(t):
@@ -145,9 +161,16 @@ def _async_without_on_failure(t):
         p = r.get("Properties") or {}
         if (p.get("DestinationConfig") or {}).get("OnFailure"):
             covered |= w11.refs(p.get("FunctionName"))
-    return [w11.Finding("SLS003", tr.resource, t.line_of(tr.resource, *tr.path),
-                        f"{tr.kind} invokes {tr.function} asynchronously and it has no on-failure destination or DLQ")
-            for tr in w11.triggers(t) if tr.kind in w11.ASYNC_TRIGGERS and tr.function not in covered]
+    return [
+        w11.Finding(
+            "SLS003",
+            tr.resource,
+            t.line_of(tr.resource, *tr.path),
+            f"{tr.kind} invokes {tr.function} asynchronously and it has no on-failure destination or DLQ",
+        )
+        for tr in w11.triggers(t)
+        if tr.kind in w11.ASYNC_TRIGGERS and tr.function not in covered
+    ]
 
 
 def _wildcard_iam(t):
@@ -156,10 +179,18 @@ def _wildcard_iam(t):
         if not s.allows:
             continue
         if any(a == "*" or a.endswith(":*") for a in s.actions):
-            out.append(w11.Finding("SLS004", s.resource, t.line_of(s.resource, *s.path, "Action"),
-                                   f"wildcard action {s.actions}"))
+            out.append(
+                w11.Finding(
+                    "SLS004",
+                    s.resource,
+                    t.line_of(s.resource, *s.path, "Action"),
+                    f"wildcard action {s.actions}",
+                )
+            )
         if "*" in s.resources:
-            out.append(w11.Finding("SLS004", s.resource, t.line_of(s.resource, *s.path, "Resource"), "Resource '*'"))
+            out.append(
+                w11.Finding("SLS004", s.resource, t.line_of(s.resource, *s.path, "Resource"), "Resource '*'")
+            )
     return out
 
 
@@ -176,8 +207,11 @@ def _unbounded_concurrency(t):
             reserved = t.global_function("ReservedConcurrentExecutions")
         if reserved is not None:
             continue
-        if [tr for tr in by_function[fid]
-                if not (tr.kind == "SQS" and (tr.properties.get("ScalingConfig") or {}).get("MaximumConcurrency"))]:
+        if [
+            tr
+            for tr in by_function[fid]
+            if not (tr.kind == "SQS" and (tr.properties.get("ScalingConfig") or {}).get("MaximumConcurrency"))
+        ]:
             out.append(w11.Finding("SLS005", fid, t.line_of(fid), "a spiky trigger and no concurrency bound"))
     return out
 
@@ -185,10 +219,21 @@ def _unbounded_concurrency(t):
 def _per_request_infrastructure(t):
     out = []
     for s in w11.statements(t):
-        if s.allows and s.runtime and [i for i in w11.INFRA_ACTIONS
-                                       if any(fnmatch.fnmatch(i.lower(), a.lower()) for a in s.actions)]:
-            out.append(w11.Finding("SLS006", s.resource, t.line_of(s.resource, *s.path, "Action"),
-                                   "infrastructure created at run time"))
+        if (
+            s.allows
+            and s.runtime
+            and [
+                i for i in w11.INFRA_ACTIONS if any(fnmatch.fnmatch(i.lower(), a.lower()) for a in s.actions)
+            ]
+        ):
+            out.append(
+                w11.Finding(
+                    "SLS006",
+                    s.resource,
+                    t.line_of(s.resource, *s.path, "Action"),
+                    "infrastructure created at run time",
+                )
+            )
     return out
 
 
@@ -207,7 +252,9 @@ def _timeouts(t):
             out.append(w11.Finding("SLS007", fid, t.line_of(fid), "no Timeout"))
             continue
         if fid in limits and isinstance(timeout, int) and timeout > limits[fid]:
-            out.append(w11.Finding("SLS007", fid, t.line_of(fid), "Timeout outlives the API's integration timeout"))
+            out.append(
+                w11.Finding("SLS007", fid, t.line_of(fid), "Timeout outlives the API's integration timeout")
+            )
     return out
 
 
@@ -221,8 +268,11 @@ def unsupported(cfn: dict) -> list[tuple[str, str]]:
     from moto.cloudformation.parsing import NULL_MODELS, get_model_map
 
     known = set(get_model_map()) | set(NULL_MODELS)
-    return sorted((lid, r.get("Type", "")) for lid, r in (cfn.get("Resources") or {}).items()
-                  if r.get("Type", "") not in known and not r.get("Type", "").startswith("Custom::"))
+    return sorted(
+        (lid, r.get("Type", ""))
+        for lid, r in (cfn.get("Resources") or {}).items()
+        if r.get("Type", "") not in known and not r.get("Type", "").startswith("Custom::")
+    )
 
 
 # ------------------------------------------------------------------------------ IAM
@@ -248,8 +298,12 @@ def wildcard_statements(document) -> list[dict]:
             continue
         actions = [str(a) for a in as_list(s.get("Action"))]
         resources = [str(r) for r in as_list(s.get("Resource"))]
-        if ("NotAction" in s or "NotResource" in s or any(a == "*" or a.endswith(":*") for a in actions)
-                or "*" in resources):
+        if (
+            "NotAction" in s
+            or "NotResource" in s
+            or any(a == "*" or a.endswith(":*") for a in actions)
+            or "*" in resources
+        ):
             out.append(s)
     return out
 
@@ -257,3 +311,34 @@ def wildcard_statements(document) -> list[dict]:
 def dump_yaml(template: dict) -> str:
     """A dict template as YAML text (long-form intrinsics), for reading in a notebook."""
     return yaml.safe_dump(template, sort_keys=False, width=100)
+
+
+# ------------------------------------------------------------------------------ drift (a fallback)
+
+QUEUE_PROPERTIES = (
+    "DelaySeconds",
+    "MaximumMessageSize",
+    "MessageRetentionPeriod",
+    "ReceiveMessageWaitTimeSeconds",
+    "VisibilityTimeout",
+)
+
+
+def queue_drift(cfn, sqs, stack: str) -> list[tuple[str, str, str, str]]:
+    """``(logical id, property, in the template, live)`` for every SQS queue property that the
+    stack's template sets literally and that differs on the live queue: what CloudFormation's
+    ``DetectStackDrift`` reports as ``MODIFIED``, for the one resource type the lesson drifts by
+    hand. (The local AWS has no ``DetectStackDrift``; this is the explicit fallback.)"""
+    template = load(cfn.get_template(StackName=stack)["TemplateBody"])
+    out = []
+    for r in cfn.list_stack_resources(StackName=stack)["StackResourceSummaries"]:
+        if r["ResourceType"] != "AWS::SQS::Queue":
+            continue
+        props = (template["Resources"].get(r["LogicalResourceId"]) or {}).get("Properties") or {}
+        live = sqs.get_queue_attributes(QueueUrl=r["PhysicalResourceId"], AttributeNames=["All"])[
+            "Attributes"
+        ]
+        for p in QUEUE_PROPERTIES:
+            if isinstance(props.get(p), (int, str)) and str(props[p]) != live.get(p):
+                out.append((r["LogicalResourceId"], p, str(props[p]), live.get(p)))
+    return out
