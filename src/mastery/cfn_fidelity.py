@@ -71,15 +71,28 @@ def patch() -> None:
 
     EventBus.physical_resource_id = property(lambda self: self.name)
 
-    # ---- "No updates are to be performed." whether or not parameters were passed
+    # ---- UpdateStack: "No updates are to be performed." whether or not parameters were passed.
+    # (CreateChangeSet keeps moto's answer, which is AWS's: the change set is created and ends
+    # FAILED, "The submitted information didn't contain changes.")
+    validate = responses.CloudFormationResponse._validate_different_update
+    update_stack_response = responses.CloudFormationResponse.update_stack
+
     def _validate_different_update(self, incoming_params, stack_body, old_stack):
+        if not getattr(self, "_mastery_update_stack", False):
+            return validate(self, incoming_params, stack_body, old_stack)
         if stack_body is None:
-            return
+            return None
         new_params = self._get_param_values(incoming_params or [], old_stack.stack_parameters)
         if old_stack.template == stack_body and old_stack.stack_parameters == new_params:
             raise ValidationError(old_stack.name, message="No updates are to be performed.")
+        return None
+
+    def update_stack_strict(self):
+        self._mastery_update_stack = True
+        return update_stack_response(self)
 
     responses.CloudFormationResponse._validate_different_update = _validate_different_update
+    responses.CloudFormationResponse.update_stack = update_stack_strict
 
     # ---- a resource moto cannot create is left out of the stack's resources (moto listed an empty
     # entry and DescribeStackResource crashed on it)
