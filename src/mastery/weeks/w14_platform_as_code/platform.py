@@ -62,9 +62,11 @@ def translate(template) -> dict:
     if SAM_TRANSFORM not in (transform if isinstance(transform, list) else [transform]):
         return t
     session = boto3.Session(region_name=aws.REGION, aws_access_key_id="test", aws_secret_access_key="test")
-    return Translator(None, Parser(), boto_session=session).translate(
-        sam_template=t, parameter_values={}, get_managed_policy_map=lambda: {}
-    )
+    translator = Translator(None, Parser(), boto_session=session)
+    try:
+        return translator.translate(sam_template=t, parameter_values={}, get_managed_policy_map=lambda: {})
+    finally:
+        translator.metrics.publish()  # the translator's own usage metrics: to its dummy publisher
 
 
 def body(cfn: dict) -> str:
