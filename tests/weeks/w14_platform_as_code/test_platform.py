@@ -272,22 +272,46 @@ def test_a_failed_create_rolls_back_and_can_only_be_deleted():
 # ------------------------------------------------------------------ the trusted checks, direct
 
 
+def _reference_template():
+    """The exercise's reference ``template`` function, from the solution notebook."""
+    import nbformat
+
+    from mastery import paths
+
+    nb = nbformat.read(paths.course_root() / "solutions" / "month-04" / "14-platform-as-code.ipynb", 4)
+    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "template")
+    scope: dict = {}
+    exec(cell.source, scope)  # noqa: S102 - the course's own reference solution
+    return scope["template"]
+
+
 @pytest.mark.usefixtures("local_aws")
 def test_trusted_stack_check_reads_the_backend_not_the_kernel():
-    """A stack deployed without the table's stream: a kernel-side test fooled by a wrapped
-    describe_table (answering a stream) would pass; the grader's check reads the table itself."""
+    """The reference platform deployed without the table's stream, by a learner whose kernel
+    wraps ``describe_table`` to answer a stream: a kernel-side test would pass; the grader's check
+    reads the table with its own client and names the stream. The same stack with the stream
+    passes, so nothing else in the check depends on the kernel."""
     learner = f"w14-{uuid.uuid4().hex[:6]}"
     ctx = integrity.Context("14-platform-as-code", learner)
     cfn = aws.client("cloudformation")
     name = ctx.namespace(checks.EXERCISE).name("platform")
-    no_stream = _sam(stream=False)
-    cfn.create_stack(
-        StackName=name, TemplateBody=platform.body(platform.translate(no_stream)), Capabilities=CAPS
-    )
+    template = _reference_template()(1)
+    del template["Resources"]["TasksTable"]["Properties"]["StreamSpecification"]
+    body = platform.body(platform.translate(template))
+    cfn.create_stack(StackName=name, TemplateBody=body, Capabilities=CAPS)
     cfn.describe_stacks(StackName=name)
     message = integrity.run_trusted(checks.TRUSTED["test-stack"], ctx)
-    assert message is not None and "stream" in message, message
+    assert message is not None and "stream is off" in message, message
     assert integrity.run_trusted(checks.TRUSTED["test-no-op"], ctx) is not None  # never updated
+    cfn.delete_stack(StackName=name)
+    learner = f"w14-{uuid.uuid4().hex[:6]}"
+    ctx = integrity.Context("14-platform-as-code", learner)
+    name = ctx.namespace(checks.EXERCISE).name("platform")
+    good = platform.body(platform.translate(_reference_template()(1)))
+    cfn.create_stack(StackName=name, TemplateBody=good, Capabilities=CAPS)
+    cfn.describe_stacks(StackName=name)
+    for gid in ("test-stack", "test-dead-letters", "test-least-privilege"):
+        assert integrity.run_trusted(checks.TRUSTED[gid], ctx) is None, gid
     cfn.delete_stack(StackName=name)
 
 
