@@ -20,6 +20,8 @@ CloudFormation that moto 5 does not have (each verified against the installed mo
   by **replacement** (``KeySchema``, a key attribute's type, ``TableName``) replaces the table as
   AWS does: a new table, the old one and its items deleted; with a fixed ``TableName`` the update
   fails ("cannot update a stack when a custom-named resource requires replacing") and rolls back.
+* an ``AWS::Lambda::Function`` whose inline code (``Code.ZipFile``) changed is updated (moto
+  passed the source text where its API expects a base64 zip, and the stack rolled back);
 * ``Ref`` of an ``AWS::Events::EventBus`` is the bus's name (moto passed its object on, and a
   rule on a custom bus failed to create).
 
@@ -236,6 +238,31 @@ def patch() -> None:
         return out
 
     models.CloudFormationBackend.describe_stacks = describe_stacks
+
+    # ---- a function's inline code (Code.ZipFile: source text in a template) updated in place;
+    # moto handed the text to UpdateFunctionCode, which expects a base64 zip, and the update failed
+    import base64
+
+    from moto.awslambda.models import LambdaFunction
+
+    update_function = LambdaFunction.update_from_cloudformation_json.__func__
+
+    @classmethod
+    def update_function_from_cloudformation_json(
+        cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name
+    ):
+        props = cloudformation_json.get("Properties") or {}
+        code = dict(props.get("Code") or {})
+        if isinstance(code.get("ZipFile"), str):
+            code["ZipFile"] = base64.b64encode(
+                cls._create_zipfile_from_plaintext_code(code["ZipFile"])
+            ).decode()
+            cloudformation_json = {**cloudformation_json, "Properties": {**props, "Code": code}}
+        return update_function(
+            cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name
+        )
+
+    LambdaFunction.update_from_cloudformation_json = update_function_from_cloudformation_json
 
     # ---- DynamoDB tables: in place where AWS updates in place, replaced where AWS replaces
     @classmethod

@@ -267,16 +267,27 @@ def linted(ctx) -> None:
     )
 
 
-def _one_stack(cfn, name, deleted_ok=False):
-    lives = _lives(cfn, name)
-    alive = [s for s in lives if s["StackStatus"] != "DELETE_COMPLETE"]
+def _one_stack(cfn, name):
+    alive = [s for s in _lives(cfn, name) if s["StackStatus"] != "DELETE_COMPLETE"]
     assert len(alive) == 1, f"on the backend, {len(alive)} live stacks are named {name}"
-    if not deleted_ok:
-        assert len(lives) == 1, (
-            f"on the backend, {name} was deleted and created again ({len(lives)} stacks by that "
-            "name): a deploy updates the stack in place"
-        )
     return alive[0]
+
+
+def _same_stack(cfn, name, before_id):
+    """The live stack, which must be the one that stood before the test cell ran (its id)."""
+    assert before_id is not None, f"on the backend, there was no stack {name} before this test's deploy"
+    alive = _one_stack(cfn, name)
+    assert alive["StackId"] == before_id, (
+        f"on the backend, {name} was deleted and created again (a new stack id): a deploy updates "
+        "the stack in place"
+    )
+    return alive
+
+
+def _live_id(ctx):
+    cfn, name = _stack(ctx)
+    alive = [s for s in _lives(cfn, name) if s["StackStatus"] != "DELETE_COMPLETE"]
+    return alive[0]["StackId"] if len(alive) == 1 else None
 
 
 def _kept(ddb, table, tenant, n):
@@ -300,9 +311,9 @@ def _index(t) -> bool:
     return False
 
 
-def update_in_place(ctx) -> None:
+def update_in_place(ctx, before) -> None:
     cfn, name = _stack(ctx)
-    summary = _one_stack(cfn, name)
+    summary = _same_stack(cfn, name, before)
     assert summary["StackStatus"] == "UPDATE_COMPLETE", f"on the backend, {name} is {summary['StackStatus']}"
     ddb, table, t = _table(ctx, _resources(cfn, name), stream=False)
     assert _index(t), "on the backend, TasksTable has no by-status index (tenant, status; projection ALL)"
@@ -332,25 +343,30 @@ def _stack_events(cfn, name, status) -> int:
         kw["NextToken"] = page["NextToken"]
 
 
-def no_op(ctx) -> None:
+def no_op(ctx, before) -> None:
     cfn, name = _stack(ctx)
-    summary = _one_stack(cfn, name)
+    before_id, updates = before or (None, 0)
+    summary = _same_stack(cfn, name, before_id)
     assert summary["StackStatus"] == "UPDATE_COMPLETE", f"on the backend, {name} is {summary['StackStatus']}"
     n = _stack_events(cfn, name, "UPDATE_COMPLETE")
-    assert n == 1, (
-        f"on the backend, {name} was updated {n} times; version 2 once, and the unchanged deploy never"
-    )
+    assert n == updates, f"on the backend, the unchanged deploy updated {name} ({n - updates} update(s))"
 
 
-def rollback(ctx) -> None:
+def _no_op_before(ctx):
+    cfn, name = _stack(ctx)
+    live = _live_id(ctx)
+    return live, (_stack_events(cfn, name, "UPDATE_COMPLETE") if live else 0)
+
+
+def rollback(ctx, before) -> None:
     cfn, name = _stack(ctx)
     broken = ctx.namespace(EXERCISE).name("broken")
-    alive = _one_stack(cfn, broken, deleted_ok=True)
+    alive = _one_stack(cfn, broken)
     assert alive["StackStatus"] == "CREATE_COMPLETE", f"on the backend, {broken} is {alive['StackStatus']}"
     assert "BrokenQueue" not in _resources(cfn, broken), (
         f"on the backend, {broken} still holds the broken queue"
     )
-    summary = _one_stack(cfn, name)
+    summary = _same_stack(cfn, name, before)
     assert summary["StackStatus"] == "UPDATE_ROLLBACK_COMPLETE", (
         f"on the backend, {name} is {summary['StackStatus']}, not UPDATE_ROLLBACK_COMPLETE"
     )
@@ -359,6 +375,11 @@ def rollback(ctx) -> None:
         "on the backend, the rolled-back stack's table lost its index or items"
     )
 
+
+# what each check reads before its test cell runs (mastery.grading.integrity.prepare_trusted)
+update_in_place.before = _live_id
+no_op.before = _no_op_before
+rollback.before = _live_id
 
 TRUSTED = {
     "test-stack": stack,
