@@ -38,5 +38,6 @@ def test_weeks_are_numbered_without_gaps_or_overlaps():
         if month < 3:
             assert weeks == list(range(first, first + len(weeks))), f"month {month + 1} has weeks {weeks}"
         else:
-            assert set(weeks) <= set(range(first, first + WEEKS_PER_MONTH)), f"month {month + 1} has weeks {weeks}"
+            in_month = set(range(first, first + WEEKS_PER_MONTH))
+            assert set(weeks) <= in_month, f"month {month + 1} has weeks {weeks}"
     assert covered[:12] == list(range(1, 13)), "months 1-3 are complete"
