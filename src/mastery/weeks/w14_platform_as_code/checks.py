@@ -376,6 +376,13 @@ def rollback(ctx, before) -> None:
     )
 
 
+def throttled(ctx) -> None:
+    cfn, name = _stack(ctx, "throttled")
+    status = _one_stack(cfn, name)["StackStatus"]
+    assert status == "CREATE_COMPLETE", f"on the backend, {name} is {status}, not CREATE_COMPLETE"
+    _table(ctx, _resources(cfn, name))
+
+
 # what each check reads before its test cell runs (mastery.grading.integrity.prepare_trusted)
 update_in_place.before = _live_id
 no_op.before = _no_op_before
@@ -389,4 +396,5 @@ TRUSTED = {
     "test-update-in-place": update_in_place,
     "test-no-op": no_op,
     "test-rollback": rollback,
+    "test-throttled": throttled,
 }
