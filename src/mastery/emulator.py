@@ -192,6 +192,9 @@ def _reset(start_response):
     default_user_config.update(copy.deepcopy(_INITIAL_CONFIG))
     state_manager._transitions.clear()
     moto_api_backend.reset()
+    from mastery import cfn_fidelity
+
+    cfn_fidelity.reset()
     return _json(start_response, "200 OK", {"reset": True})
 
 
@@ -246,6 +249,9 @@ def _patch_moto() -> None:
         backend_class.start_execution = start_execution
     # Retry waits go through the fault switch, so a grader can shorten them while it injects
     retrier_decl.time = types.SimpleNamespace(sleep=_faults.sleep)
+    from mastery import cfn_fidelity  # CloudFormation as AWS answers (week 14): see its module doc
+
+    cfn_fidelity.patch()
 
 
 def _moto_version() -> str:

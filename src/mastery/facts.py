@@ -42,6 +42,11 @@ DDB_STREAMS = "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/
 SDK_RETRIES = "https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html"
 SFN_ERRORS = "https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html"
 POWERTOOLS_IDEMPOTENCY = "https://docs.powertools.aws.dev/lambda/python/latest/utilities/idempotency/"
+LAMBDA_RUNTIME_ENV = "https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html"
+LAMBDA_EXTENSIONS = "https://docs.aws.amazon.com/lambda/latest/dg/lambda-extensions.html"
+OPERATING_LAMBDA = "https://aws.amazon.com/blogs/compute/operating-lambda-performance-optimization-part-1/"
+INIT_BILLING = "https://aws.amazon.com/blogs/compute/aws-lambda-standardizes-billing-for-init-phase/"
+CFN_QUOTAS = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html"
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,35 @@ _ROWS = [
          "https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html"),
     Fact("lambda_async_retries", 2, "retries of an asynchronous invocation after the first attempt fails",
          "https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html"),
+    # ---- Lambda packaging and lifecycle, CloudFormation (week 14; checked 2026-12-02)
+    Fact("lambda_layers_per_function", 5, "layers a function can use at most", LAMBDA_QUOTAS,
+         checked="2026-12-02"),
+    Fact("lambda_unzipped_package_mb", 250,
+         "MB: the largest deployment package unzipped, its layers and custom runtime included",
+         LAMBDA_QUOTAS, checked="2026-12-02"),
+    Fact("lambda_zipped_upload_mb", 50, "MB: the largest .zip uploaded directly (larger ones go through S3)",
+         LAMBDA_QUOTAS, checked="2026-12-02"),
+    Fact("lambda_init_phase_limit_s", 10,
+         "seconds the Init phase (extensions, runtime, function init) may take before Lambda retries it "
+         "with the function's timeout at the first invocation", LAMBDA_RUNTIME_ENV, checked="2026-12-02"),
+    Fact("lambda_shutdown_internal_ext_ms", 500, "ms: the Shutdown phase with internal extensions only",
+         LAMBDA_RUNTIME_ENV, checked="2026-12-02"),
+    Fact("lambda_shutdown_external_ext_ms", 2_000,
+         "ms: the Shutdown phase with one or more external extensions",
+         LAMBDA_RUNTIME_ENV, checked="2026-12-02"),
+    Fact("lambda_extensions_max", 10, "extensions a function can use at most", LAMBDA_EXTENSIONS,
+         checked="2026-12-02"),
+    Fact("lambda_cold_start_share_pct", 1,
+         "percent: cold starts 'typically occur in under 1% of invocations' (AWS's figure)",
+         OPERATING_LAMBDA, checked="2026-12-02"),
+    Fact("lambda_init_billed_from", "2025-08-01",
+         "the day the Init phase became billed for on-demand functions with managed runtimes (zip packages)",
+         INIT_BILLING, checked="2026-12-02"),
+    Fact("cfn_resources_per_template", 500, "resources declared in one template at most", CFN_QUOTAS,
+         checked="2026-12-02"),
+    Fact("cfn_template_body_bytes", 51_200,
+         "bytes: the largest TemplateBody passed in a request (1 MB through an S3 TemplateURL)", CFN_QUOTAS,
+         checked="2026-12-02"),
     # ---- Kinesis Data Streams, DynamoDB Streams and Lambda's event source mappings
     Fact("kinesis_shard_write_mb_s", 1, "MB per second written per shard (or 1,000 records per second)",
          KINESIS_QUOTAS),

@@ -26,7 +26,8 @@ def test_every_week_is_four_places():
 
 def test_weeks_are_numbered_without_gaps_or_overlaps():
     """No week twice; within a month the weeks start at its first week and follow each other.
-    A month that is not built yet (a capstone landing week by week) may be absent or end early."""
+    A month that is not built yet (a capstone landing week by week) may be absent or end early,
+    and its weeks, built in parallel, may land in any order (week 14 before week 13)."""
     from mastery.weeks import WEEKS_PER_MONTH
 
     covered = [n for w in WEEKS for n in range(w.number, (w.last or w.number) + 1)]
@@ -34,5 +35,9 @@ def test_weeks_are_numbered_without_gaps_or_overlaps():
     for month in sorted({(n - 1) // WEEKS_PER_MONTH for n in covered}):
         weeks = [n for n in covered if (n - 1) // WEEKS_PER_MONTH == month]
         first = month * WEEKS_PER_MONTH + 1
-        assert weeks == list(range(first, first + len(weeks))), f"month {month + 1} has weeks {weeks}"
+        if month < 3:
+            assert weeks == list(range(first, first + len(weeks))), f"month {month + 1} has weeks {weeks}"
+        else:
+            in_month = set(range(first, first + WEEKS_PER_MONTH))
+            assert set(weeks) <= in_month, f"month {month + 1} has weeks {weeks}"
     assert covered[:12] == list(range(1, 13)), "months 1-3 are complete"
