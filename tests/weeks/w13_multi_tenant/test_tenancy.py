@@ -306,3 +306,52 @@ def test_trusted_checks_look_at_the_tests_tenants_and_whoever_shares_their_parti
     assert checks.around(items, {"a"}) == [items[0], items[2]]
     assert checks.partition_problems(checks.around(items, {"a"}))
     assert not checks.partition_problems(checks.around(items, {"c"}))
+
+
+@pytest.mark.usefixtures("local_aws")
+def test_trusted_check_reads_the_table_not_the_kernel():
+    """A shared partition whose every answer looks right to the kernel (the hostile wrong answer)
+    fails the trusted check, and the same tasks in per-tenant partitions pass it."""
+    from mastery import aws
+    from mastery.grading import integrity
+
+    ctx = integrity.Context("13-multi-tenant", None)
+    ddb = aws.client("dynamodb")
+    table = tenancy.task_table(ctx.namespace(checks.EXERCISE))
+    check = checks.TRUSTED["test-no-scan"]
+
+    def store(pk_of):
+        for task_id, title in (("s-1", "one"), ("s-2", "two")):
+            ddb.put_item(
+                TableName=table,
+                Item={
+                    "pk": {"S": pk_of("noscan")},
+                    "sk": {"S": f"TASK#noscan#{task_id}"},
+                    "tenant": {"S": "noscan"},
+                    "task_id": {"S": task_id},
+                    "title": {"S": title},
+                    "status": {"S": "open"},
+                },
+            )
+        ddb.put_item(
+            TableName=table,
+            Item={
+                "pk": {"S": pk_of("other")},
+                "sk": {"S": "TASK#other#x"},
+                "tenant": {"S": "other"},
+                "task_id": {"S": "x"},
+                "title": {"S": "x"},
+                "status": {"S": "open"},
+            },
+        )
+
+    try:
+        store(lambda tenant: "TASKS")
+        message = integrity.run_trusted(check, ctx)
+        assert message and "isolation" in message
+        aws.delete_table(table)
+        table = tenancy.task_table(ctx.namespace(checks.EXERCISE))
+        store(lambda tenant: f"TENANT#{tenant}")
+        assert integrity.run_trusted(check, ctx) is None
+    finally:
+        aws.delete_table(table)
