@@ -85,6 +85,16 @@ def test_model_follows_the_spec():
         ("not-found",),
     ]
     assert final == {"a": {}, "b": {}}
+    retry = tenancy.Op("a", "create", "t", "x", "open")
+    answers, _ = tenancy.model([retry, retry, tenancy.Op("a", "create", "t", "x", "done")])
+    task = {"task_id": "t", "title": "x", "status": "open"}
+    assert answers == [("ok", task), ("ok", task), ("conflict",)]
+
+
+def test_workload_retries_some_creates_exactly():
+    ops = tenancy.graded_ops()
+    creates = [i for i, o in enumerate(ops) if o.kind == "create"]
+    assert sum(any(ops[j] == ops[i] for j in creates if j < i) for i in creates) > 20
 
 
 # ----------------------------------------------------------------------------------- the evaluator

@@ -180,28 +180,27 @@ class Op:
 
 def workload(seed: int, tenants: int, requests: int, ids: int, prefix: str) -> list[Op]:
     """Seeded requests from ``tenants`` tenants over task ids shared by all of them (so most
-    reads of an id a tenant does not hold are another tenant's id: a guessed id)."""
+    reads of an id a tenant does not hold are another tenant's id: a guessed id). About one
+    request in twelve repeats the tenant's last create exactly: a client retrying a request
+    whose response was lost."""
     rng = random.Random(seed)
     names = [f"{prefix}{i}" for i in range(tenants)]
-    kinds = ["create"] * 4 + ["get"] * 3 + ["update"] * 2 + ["delete"] + ["list"]
+    kinds = ["create"] * 4 + ["get"] * 3 + ["update"] * 2 + ["delete", "list", "retry"]
     words = ["plan", "ship", "fix", "review", "Überprüfen", "合并", "deploy", "test", "rollback"]
-    ops = []
+    ops: list[Op] = []
+    last_create: dict[str, Op] = {}
     for _ in range(requests):
-        kind = rng.choice(kinds)
-        title = (
-            " ".join(rng.choice(words) for _ in range(rng.randint(1, 4)))
-            if kind in ("create", "update")
-            else ""
-        )
-        ops.append(
-            Op(
-                rng.choice(names),
-                kind,
-                "" if kind == "list" else f"task-{rng.randrange(ids):02d}",
-                title,
-                rng.choice(STATUSES) if kind in ("create", "update") else "",
-            )
-        )
+        kind, tenant = rng.choice(kinds), rng.choice(names)
+        if kind == "retry" and tenant in last_create:
+            ops.append(last_create[tenant])
+            continue
+        kind = "create" if kind == "retry" else kind
+        writes = kind in ("create", "update")
+        title = " ".join(rng.choice(words) for _ in range(rng.randint(1, 4))) if writes else ""
+        task_id = "" if kind == "list" else f"task-{rng.randrange(ids):02d}"
+        ops.append(Op(tenant, kind, task_id, title, rng.choice(STATUSES) if writes else ""))
+        if kind == "create":
+            last_create[tenant] = ops[-1]
     return ops
 
 
@@ -212,7 +211,8 @@ def graded_ops() -> list[Op]:
 def model(ops: list[Op]) -> tuple[list[tuple], dict[str, dict[str, dict]]]:
     """What each request must answer, and each tenant's tasks afterwards, for a correct
     tenant-isolated repository: ``("ok", task)``, ``("ok", [tasks sorted by id])``,
-    ``("ok", None)`` (a delete), ``("not-found",)`` or ``("conflict",)``."""
+    ``("ok", None)`` (a delete), ``("not-found",)`` or ``("conflict",)``. Creating a task the
+    tenant holds with the same title and status is a retry and answers the task."""
     state: dict[str, dict[str, dict]] = {}
     answers: list[tuple] = []
     for op in ops:
@@ -220,8 +220,9 @@ def model(ops: list[Op]) -> tuple[list[tuple], dict[str, dict[str, dict]]]:
         if op.kind == "list":
             answers.append(("ok", [mine[k] for k in sorted(mine)]))
         elif op.kind == "create":
-            if op.task_id in mine:
-                answers.append(("conflict",))
+            task = {"task_id": op.task_id, "title": op.title, "status": op.status}
+            if op.task_id in mine:  # the same create again is a retry; anything else a conflict
+                answers.append(("ok", task) if mine[op.task_id] == task else ("conflict",))
             else:
                 mine[op.task_id] = {"task_id": op.task_id, "title": op.title, "status": op.status}
                 answers.append(("ok", mine[op.task_id]))
