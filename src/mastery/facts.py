@@ -47,6 +47,11 @@ LAMBDA_EXTENSIONS = "https://docs.aws.amazon.com/lambda/latest/dg/lambda-extensi
 OPERATING_LAMBDA = "https://aws.amazon.com/blogs/compute/operating-lambda-performance-optimization-part-1/"
 INIT_BILLING = "https://aws.amazon.com/blogs/compute/aws-lambda-standardizes-billing-for-init-phase/"
 CFN_QUOTAS = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html"
+DDB_QUOTAS = "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html"
+DDB_QUERY = "https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Query.html"
+DDB_TABLE_DESIGN = "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-table-design.html"
+SESSION_TAGS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html"
+IAM_QUOTAS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"
 
 
 @dataclass(frozen=True)
@@ -182,6 +187,32 @@ _ROWS = [
          mention=(r"(?i)\bpartition", r"\bRCU"), says=r"3,000 RCU|3000 RCU|3,000 read"),
     Fact("dynamodb_partition_wcu", 1_000, "write capacity units per second per partition", DDB_PARTITIONS,
          mention=(r"(?i)\bpartition", r"\bWCU"), says=r"1,000 WCU|1000 WCU|1,000 write"),
+    Fact("dynamodb_query_page_mb", 1,
+         "MB of data one Query (or Scan) call reads at most; the rest is the next page", DDB_QUERY,
+         checked="2026-12-02"),
+    Fact("dynamodb_item_max_kb", 400, "KB: the largest item, attribute names and values together", DDB_QUOTAS,
+         checked="2026-12-02"),
+    Fact("dynamodb_ondemand_table_rru", 40_000,
+         "read request units per second per on-demand table (default quota)", DDB_QUOTAS,
+         checked="2026-12-02"),
+    Fact("dynamodb_ondemand_table_wru", 40_000,
+         "write request units per second per on-demand table (default quota)", DDB_QUOTAS,
+         checked="2026-12-02"),
+    Fact("dynamodb_max_tables_per_account", 10_000,
+         "tables per account and Region at most, even after a quota increase", DDB_TABLE_DESIGN,
+         checked="2026-12-02"),
+    # ---- IAM and STS (multi-tenant isolation, week 13)
+    Fact("sts_session_tags_max", 50, "session tags one AssumeRole call may pass", SESSION_TAGS,
+         checked="2026-12-02"),
+    Fact("sts_session_tag_key_chars", 128, "characters in a session tag key at most", SESSION_TAGS,
+         checked="2026-12-02"),
+    Fact("sts_session_tag_value_chars", 256, "characters in a session tag value at most", SESSION_TAGS,
+         checked="2026-12-02"),
+    Fact("iam_roles_per_account", 1_000, "IAM roles per account (default quota; adjustable)", IAM_QUOTAS,
+         checked="2026-12-02"),
+    Fact("iam_managed_policy_chars", 6_144,
+         "characters in one customer managed policy (whitespace not counted)",
+         IAM_QUOTAS, checked="2026-12-02"),
     # ---- API Gateway
     Fact("apigw_rest_integration_timeout_s", 29,
          "seconds: REST API integration timeout (default; raisable for Regional and private APIs "

@@ -3,9 +3,10 @@ chapter, and that prose does not drift from its sources.
 
 * (a) money renders as money: no unescaped ``$`` before a number in any markdown cell of
   ``notebooks/`` or ``solutions/`` (JupyterLab reads ``$...$`` as LaTeX);
-* (b) every lesson of months 1-3 is a full chapter: "How this fails in production", "Further
-  reading" with a link, "Check yourself" followed by a collapsed answers cell, a "Facts checked
-  on" line, an architecture picture stored as a PNG, and at least 2,500 words of markdown;
+* (b) every lesson (months 1-3, and each capstone week as it lands) is a full chapter: "How this
+  fails in production", "Further reading" with a link, "Check yourself" followed by a collapsed
+  answers cell, a "Facts checked on" line, an architecture picture stored as a PNG, and at least
+  2,500 words of markdown;
 * (c) consistency: one FOCUS version per billing data set across lessons, one stated allocation
   basis per lesson that allocates cost, and every quota or price a lesson states equals its row
   in :mod:`mastery.facts`.
@@ -32,7 +33,7 @@ def _root() -> Path:
 
 
 ROOT = _root()
-LESSONS = sorted((ROOT / "notebooks").glob("month-0[1-3]/*.ipynb"))
+LESSONS = sorted((ROOT / "notebooks").glob("month-*/*.ipynb"))
 MARKDOWN_NOTEBOOKS = sorted([*(ROOT / "notebooks").glob("month-*/*.ipynb"),
                              *(ROOT / "solutions").glob("month-*/*.ipynb")])
 MIN_WORDS = 2500

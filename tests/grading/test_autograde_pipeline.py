@@ -35,9 +35,8 @@ RIGHT = submissions.right_answers()
 NEW_STANDARD: set[str] = {
     "01-event-sourcing-cqrs", "02-saga-step-functions", "03-strangler-fig", "04-canary-releases",
     "05-zero-trust", "06-dlp-compliance", "07-caching-data-access", "08-observability-slos",
-    "09-cost-analytics", "10-finops-governance", "11-thought-leadership", "17-streams-and-lambda",
-    "21-failure-is-normal",
-    "14-platform-as-code",
+    "09-cost-analytics", "10-finops-governance", "11-thought-leadership", "13-multi-tenant",
+    "14-platform-as-code", "17-streams-and-lambda", "21-failure-is-normal",
 }
 
 
