@@ -222,6 +222,26 @@ def test_week2_checks_read_the_history_not_the_rows():
 
 
 @pytest.mark.usefixtures("local_aws")
+def test_week2_deploy_check_reads_what_the_last_deploy_left():
+    """A deploy_saga that never updates leaves the notebook's definition (the test restores it):
+    the grader's marker is missing whatever the kernel's expect said."""
+    from mastery.weeks.w02_saga_step_functions import checks
+
+    ctx = integrity.Context("02-saga-step-functions", f"trust-{uuid.uuid4().hex[:6]}")
+    sfn = aws.client("stepfunctions")
+    done = {"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}
+    arn = sfn.create_state_machine(name=ctx.namespace(checks.EXERCISE).name("order-saga"),
+                                   roleArn=aws.role_arn(), definition=json.dumps(done))["stateMachineArn"]
+    try:
+        assert "does not hold the definition" in integrity.run_trusted(checks.trusted_deploy_updates, ctx)
+        sfn.update_state_machine(stateMachineArn=arn, definition=json.dumps(
+            {**done, "Comment": f"grader page {uuid.uuid4().hex[:6]}"}), roleArn=aws.role_arn())
+        assert integrity.run_trusted(checks.trusted_deploy_updates, ctx) is None
+    finally:
+        sfn.delete_state_machine(stateMachineArn=arn)
+
+
+@pytest.mark.usefixtures("local_aws")
 def test_week5_and_week6_checks_read_secrets_and_accounts():
     from mastery.weeks.w05_zero_trust import checks as zt_checks
     from mastery.weeks.w05_zero_trust import zerotrust

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -174,8 +175,8 @@ def deployed(name: str, sfn=None) -> tuple[str | None, dict | None, int]:
 # Run by the grading process around each test cell, against the learner's emulator, with its own
 # clients (mastery.grading.integrity): ``before`` lists the saga's executions already there; the
 # check reads the executions the cell started, their histories and the shop's tables, and compares
-# them with what the spec says, computed here. test-deploy-updates stays kernel-side only (the
-# definitions it compares are the learner's saga_definition's, known only in the kernel).
+# them with what the spec says, computed here. test-deploy-updates' check reads the definition the
+# test's last deploy left (its Comment is the grader's marker; the rest is the learner's own).
 
 EXERCISE = "m01-saga"  # the exercise's namespace (its setup cell)
 BUSINESS_FAILED = [
@@ -322,6 +323,20 @@ def trusted_duplicate_order(ctx, before) -> None:
     _expect_shop(runs[-1], stock_BOOK=6, balance_ann=420)
 
 
+def trusted_deploy_updates(ctx) -> None:
+    """test-deploy-updates ends with the learner's deploy_saga updating the saga while more than
+    100 state machines fill the account (ListStateMachines answers in pages), with a definition
+    whose Comment is ``grader page <6 hex digits>``; the test leaves that definition in place
+    only when the backend holds it, and restores the notebook's own otherwise."""
+    _, definition, count = deployed(ctx.namespace(EXERCISE).name("order-saga"), ctx.client("stepfunctions"))
+    assert count == 1 and definition, "the backend does not hold exactly one saga state machine"
+    comment = str(definition.get("Comment", ""))
+    assert re.fullmatch(r"grader page [0-9a-f]{6}", comment), (
+        "the saga on the backend does not hold the definition the test deployed last through "
+        "deploy_saga (with more than 100 state machines in the account): an existing machine's "
+        "definition must be updated, and found past ListStateMachines' first page")
+
+
 def trusted_retry_policy(ctx) -> None:
     _, definition, count = deployed(ctx.namespace(EXERCISE).name("order-saga"), ctx.client("stepfunctions"))
     assert count == 1 and definition, "the backend does not hold the saga's state machine"
@@ -346,6 +361,7 @@ TRUSTED = {
     "test-transient-retried": trusted_transient_retried,
     "test-non-business-failure": trusted_non_business,
     "test-one-state-machine": trusted_one_state_machine,
+    "test-deploy-updates": trusted_deploy_updates,
     "test-duplicate-order": trusted_duplicate_order,
     "test-retry-policy": trusted_retry_policy,
 }
