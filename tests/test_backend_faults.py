@@ -102,6 +102,12 @@ def _kill_grader_emulator(root: Path, after: float, done: threading.Event, kille
     while time.monotonic() < deadline and not done.is_set():
         pid_files = list((root / ".grading").glob("*/*/emulator-*.pid"))
         if pid_files:
+            # from when the emulator answers (its start-up takes seconds on a loaded machine, and a
+            # kill before it is up is a failed start, not an emulator lost mid-grading)
+            port = int(pid_files[0].stem.rsplit("-", 1)[-1])
+            while time.monotonic() < deadline and not done.is_set() \
+                    and not backend.probe(port, timeout=0.5).up:
+                time.sleep(0.1)
             time.sleep(after)
             try:
                 pid = int(pid_files[0].read_text())
