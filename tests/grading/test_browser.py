@@ -173,6 +173,35 @@ def learner_lab(tmp_path, local_aws):
             os.killpg(proc.pid, signal.SIGKILL)
 
 
+def _notebook_state(page) -> str:
+    """Each code cell's prompt ([*] is running) and the start of any error it shows: what a
+    timeout in a notebook leaves to read."""
+    return page.evaluate("""() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell')]
+        .map((c, i) => {
+            const prompt = (c.querySelector('.jp-InputPrompt') || {}).textContent || '';
+            const err = c.querySelector('.jp-OutputArea-output[data-mime-type*="error"],'
+                                        + '.jp-OutputArea-output[data-mime-type*="stderr"]');
+            return `cell ${i} ${prompt.trim()}` + (err ? ' | ' + err.textContent.slice(0, 400) : '');
+        }).join('\\n')""")
+
+
+def _wait_in_notebook(page, locator, log: Path, seconds: float) -> None:
+    """Wait for `locator` with an auto-waiting assertion, not `wait_for`: Playwright runs the
+    page's locator handlers (the kernel-choice dialog) only before actions and assertions, so a
+    dialog that opens after Run All would stop a `wait_for` until it times out. When it does not
+    come, fail with the notebook's state and the server's log (a bare timeout names neither the
+    stuck cell nor the reason)."""
+    from playwright.sync_api import expect
+
+    try:
+        expect(locator).to_be_visible(timeout=seconds * 1000)
+    except AssertionError:
+        with contextlib.suppress(Exception):
+            state = _notebook_state(page)
+        raise AssertionError(f"not shown in {seconds:g} s; the notebook:\n{locals().get('state', '?')}\n"
+                             f"the server's log:\n{log.read_text()[-3000:]}") from None
+
+
 def _wait_for_file(path: Path, seconds: float = 60) -> str:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -199,13 +228,18 @@ def test_in_notebook_check_and_terminal_in_a_learners_lab(learner_lab):
             page.add_locator_handler(select, lambda button: button.click())
             page.goto(f"{base}/lab/tree/{nb}?token={token}")
             page.wait_for_selector(".jp-Notebook .jp-Cell")
-            page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for()
+            _wait_in_notebook(page, page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first,
+                              learner_lab["log"], 120)
             seen["menus"] = page.locator("#jp-menu-panel, .lm-MenuBar").first.inner_text()
             # Run All: the last cell (the course footer) runs check() on the blank answers
             page.get_by_role("menuitem", name="Run", exact=True).click()
             page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
             first = page.locator(".mastery-check").first
-            first.wait_for()
+            started = time.monotonic()
+            # about 2 s, also beside the pipeline at load 6-8 (measured); a CI run saw nothing in
+            # 120 s, hence the diagnosis on timeout
+            _wait_in_notebook(page, first, learner_lab["log"], 300)
+            seen["run all, s"] = round(time.monotonic() - started, 1)
             seen["check, blank"] = first.inner_text()
             # the learner's answers, run in a new cell without saving, then check() again
             page.locator(".jp-Notebook .jp-Cell").last.click()
