@@ -328,3 +328,34 @@ def test_week21_trusted_check_catches_a_double_fill_hidden_from_the_kernel(tmp_p
     text = json.dumps(_cell(out, "test-lost-reply").outputs)
     assert "TrustedCheckFailed" in text and "more than one fill" in text
     assert "must not fill again" not in text, "the kernel-side test was not fooled: the trick proves nothing"
+
+
+@pytest.mark.usefixtures("local_aws")
+def test_week17_any_delivery_check_draws_the_kernels_cases_itself():
+    """Week 17's test-any-delivery draws its cases in the kernel (Hypothesis, derandomized, under
+    a fresh tag); the trusted check draws the same cases in the grading process and reads each
+    case's devices: no run of the cases fails, a run with one device's count off fails, the
+    exact aggregates pass, and a run of the cases left from before the cell does not count."""
+    from mastery.weeks.w17_streams_and_lambda import checks, telemetry
+
+    learner = f"w17-{uuid.uuid4().hex[:6]}"
+    ctx = integrity.Context("17-streams-and-lambda", learner)
+    table = aws.ensure_table(aws.namespace(checks.EXERCISE, learner).name("device-stats"), "device")
+    ddb = aws.client("dynamodb")
+    check = checks.TRUSTED["test-any-delivery"]
+    assert "0 new runs" in _run(check, ctx)
+
+    def write(tag, off=0):
+        for case in telemetry.delivery_cases(tag):
+            for n, (device, agg) in enumerate(telemetry.expected(case.puts).items()):
+                ddb.put_item(TableName=table, Item={
+                    "device": {"S": device}, "readings": {"N": str(agg["readings"] + (off if n == 0 else 0))},
+                    "total_c": {"N": str(agg["total_c"])}, "max_c": {"N": str(agg["max_c"])},
+                    "last_seq": {"N": str(agg["last_seq"])}})
+
+    write("aaaaaa", off=1)
+    assert "case 0's devices hold" in _run(check, ctx, before=set())
+    write("bbbbbb")
+    assert _run(check, ctx, before={"aaaaaa"}) is None
+    assert "2 new runs" in _run(check, ctx, before=set())
+    aws.delete_table(table)

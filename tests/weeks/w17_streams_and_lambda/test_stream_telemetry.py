@@ -68,3 +68,24 @@ def test_put_keeps_order_per_key_and_stats_read_back_exactly():
     assert telemetry.stats_of(table, ["d", "absent"]) == {
         "d": {"readings": 2, "total_c": Decimal("42.3"), "max_c": Decimal("21.2"), "last_seq": 2}}
     aws.delete_table(table)
+
+
+def test_delivery_cases_are_the_same_in_every_process():
+    """test-any-delivery's trusted check draws the kernel's cases again in the grading process:
+    the draw must not depend on the process (a graded kernel runs with PYTHONHASHSEED=0, the
+    grader with a random one)."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("from mastery.weeks.w17_streams_and_lambda import telemetry as t\n"
+            "print(repr(t.delivery_cases('abc123')))")
+    outs = {subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONHASHSEED": seed},
+                           capture_output=True, text=True, check=True).stdout
+            for seed in ("0", "1", "random")}
+    assert len(outs) == 1
+    cases = telemetry.delivery_cases("abc123")
+    assert repr(cases) + "\n" in outs and len(cases) == telemetry.DELIVERY_CASES + 1
+    assert all(telemetry.DELIVERY_DEVICE.match(p.key)["tag"] == "abc123" for c in cases for p in c.puts)
+    assert any(len(b) > 1 for c in cases for b in c.batches), "batches of several records"
+    assert any(c.batches.count(b) > 1 for c in cases for b in c.batches), "some batch delivered twice"

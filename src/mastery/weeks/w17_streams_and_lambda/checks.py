@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from boto3.dynamodb.types import TypeDeserializer
 
+from mastery.grading import integrity
 from mastery.weeks.w17_streams_and_lambda import telemetry
 
 EXERCISE = "m05-streams"  # the exercise's namespace (its setup cell)
@@ -73,7 +74,33 @@ def boundaries(ctx) -> None:
         "on the backend, quarantine does not hold exactly the 9 invalid edge records")
 
 
+def _delivery_tags(ctx) -> set[str]:
+    """The run tags of test-any-delivery's devices in device-stats."""
+    ddb, stats, _ = _tables(ctx)
+    return {m["tag"] for i in integrity.scan_items(ddb, stats)
+            if (m := telemetry.DELIVERY_DEVICE.match(i.get("device", {}).get("S", "")))}
+
+
+def any_delivery(ctx, before: set[str] | None) -> None:
+    """The cell drew its cases with a fresh tag; the grader draws the same cases
+    (:func:`telemetry.delivery_cases` is derandomized) and reads every case's devices."""
+    ddb, stats, _ = _tables(ctx)
+    new = _delivery_tags(ctx) - (before or set())
+    assert len(new) == 1, (f"on the backend, device-stats holds {len(new)} new runs of the delivery cases, "
+                           "not the one the test made")
+    (tag,) = new
+    for n, case in enumerate(telemetry.delivery_cases(tag)):
+        want = telemetry.expected(case.puts)
+        got = _stats(ddb, stats, want)
+        assert got == want, (f"on the backend, case {n}'s devices hold {got}, not the aggregates of "
+                             f"their readings {want}")
+
+
+any_delivery.before = _delivery_tags
+
+
 TRUSTED = {
+    "test-any-delivery": any_delivery,
     "test-full-stream": lambda ctx: _aggregates_match(ctx, "full", quarantine=True),
     "test-replay": lambda ctx: _aggregates_match(ctx, "replay", quarantine=True),
     "test-producer-duplicates": lambda ctx: _aggregates_match(ctx, "dup", quarantine=False),
