@@ -297,6 +297,21 @@ def test_week21_checks_count_the_exchanges_fills_themselves():
     for i in range(12):
         fill(f"dup-x-{i:02d}")
     assert _run(checks.TRUSTED["test-duplicates"], ctx) is None
+
+    # the visible tests' random keys: the one key the cell added, filled once with the first order
+    replay = checks.TRUSTED["test-replay"]
+    fill("vis-old")
+    assert "0 new key(s)" in _run(replay, ctx)
+    fill("vis-new")
+    assert "of None shares" in _run(replay, ctx, before={"vis-old"})  # fill() writes no qty
+    def fill_of(order_id, qty):
+        ddb.put_item(TableName=table, Item={"order_id": {"S": order_id}, "key": {"S": "vis-new2"},
+                                            "qty": {"N": qty}})
+
+    fill_of("o1", "5")
+    assert _run(replay, ctx, before={"vis-old", "vis-new"}) is None
+    fill_of("o2", "500")
+    assert "2 fills" in _run(checks.TRUSTED["test-conflict-visible"], ctx, before={"vis-old", "vis-new"})
     aws.delete_table(table)
 
 

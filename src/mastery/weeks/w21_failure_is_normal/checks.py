@@ -3,8 +3,9 @@
 The grading process runs each one right after its hidden test cell, against the learner's
 emulator, with its own client: it reads the exchange's fills in ORDERS (written by the course's
 :class:`~mastery.weeks.w21_failure_is_normal.retries.Exchange`, never by the learner) and proves
-each idempotency key the test used was filled exactly once. Each test deletes its prefix's rows
-before it starts, so the number of keys is exact.
+each idempotency key the test used was filled exactly once. Each hidden test deletes its prefix's
+rows before it starts, so the number of keys is exact; the visible tests use a fresh random key,
+which the check finds as the one key the cell added (a ``before`` hook reads the keys first).
 """
 
 from __future__ import annotations
@@ -45,4 +46,31 @@ def _once_each(prefix: str, keys: int):
     return check
 
 
+VISIBLE = "vis-"  # the visible tests' prefix: a fresh random key per run of the cell
+
+
+def _vis_keys(ctx) -> set[str]:
+    return set(fills_per_key(ctx, VISIBLE))
+
+
+def visible_once(ctx, before: set[str] | None) -> None:
+    """The visible tests place one order under a random key (then replay it, or send another
+    payload under it): the one key the cell added holds exactly one fill, of the first order."""
+    ddb = ctx.client("dynamodb")
+    table = ctx.namespace(EXERCISE).name("orders")
+    new = [it for it in scan_items(ddb, table) if it.get("key", {}).get("S", "").startswith(VISIBLE)
+           and it["key"]["S"] not in (before or set())]
+    keys = Counter(it["key"]["S"] for it in new)
+    assert len(keys) == 1, (f"on the backend, ORDERS holds fills for {len(keys)} new key(s), "
+                            "not the 1 the test placed")
+    ((key, fills),) = keys.items()
+    assert fills == 1, f"on the backend, ORDERS holds {fills} fills for the test's key {key}, not exactly one"
+    qty = new[0].get("qty", {}).get("N")
+    assert qty == "5", f"on the backend, the fill for {key} is of {qty} shares, not the first order's 5"
+
+
+visible_once.before = _vis_keys
+
+
 TRUSTED = {grade_id: _once_each(prefix, n) for grade_id, (prefix, n) in KEYS.items()}
+TRUSTED |= {"test-replay": visible_once, "test-conflict-visible": visible_once}
