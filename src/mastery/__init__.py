@@ -5,7 +5,8 @@
   read-back), ``events`` (the events AWS services pass a handler), ``lambdas`` (the Lambda
   context), ``esm`` (event source mappings: the one poller of streams and queues),
   ``workflows`` (Step Functions), ``data`` (data sets), ``expect`` (the test cells'
-  assertion), ``diagram`` (architecture pictures), ``costs`` (pricing the call meter),
+  assertion), ``draws`` (seeded Hypothesis cases every process agrees on),
+  ``diagram`` (architecture pictures), ``costs`` (pricing the call meter),
   ``plots``, ``errors``, ``backend`` and ``emulator`` (the local AWS), ``paths``, ``feedback``
   (``check()``, the in-notebook check), ``workspace`` (a learner's ``work/``), ``cli``; the
   ``jupyter/`` folder holds the learner's JupyterLab settings ``mastery start`` and the hub use.

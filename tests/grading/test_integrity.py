@@ -194,6 +194,34 @@ def test_week1_checks_fold_the_event_store_themselves():
 
 
 @pytest.mark.usefixtures("local_aws")
+def test_week1_projection_order_check_draws_the_kernels_cases_itself():
+    """test-projection-order draws its cases in the kernel under a fresh tag; the check draws
+    them again (eventstore.projection_cases) and reads every item's row: no run, a run with one
+    row off, and a run from before the cell fail; the replayed rows pass."""
+    from mastery.weeks.w01_event_sourcing_cqrs import checks, eventstore
+
+    ctx = integrity.Context("01-event-sourcing-cqrs", f"trust-{uuid.uuid4().hex[:6]}")
+    view = aws.ensure_table(ctx.namespace(checks.EXERCISE).name("stock-view"), "sku")
+    ddb = aws.client("dynamodb")
+    check = checks.TRUSTED["test-projection-order"]
+    assert "0 new runs" in _run(check, ctx)
+
+    def write(tag, off=0):
+        for n, case in enumerate(eventstore.projection_cases(tag)):
+            stream = [(e["version"], e["type"], e["data"]) for e in case.events]
+            row = {"sku": case.sku, **checks.fold(stream), "version": len(stream)}
+            row["onHand"] += off if n == 3 else 0
+            ddb.put_item(TableName=view, Item=aws.to_item(row))
+
+    write("aaaaaa", off=1)
+    assert "sku-aaaaaax3" in _run(check, ctx, before=set())
+    write("bbbbbb")
+    assert _run(check, ctx, before={"aaaaaa"}) is None
+    assert "2 new runs" in _run(check, ctx, before=set())
+    aws.delete_table(view)
+
+
+@pytest.mark.usefixtures("local_aws")
 def test_week2_checks_read_the_history_not_the_rows():
     """The issue's one-state saga (Succeed at once) with the rows a valid order leaves written by
     hand: the tables look right, the execution's history shows no step taking effect."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 
 from mastery.grading import integrity
+from mastery.weeks.w01_event_sourcing_cqrs import eventstore
 
 EXERCISE = "m01-es"  # the exercise's namespace (its setup cell)
 
@@ -228,7 +229,28 @@ projection_instances = _want_rows([("lamp", 16, 4), ("lamp", 12, 3)],
 projection_failures = _want_rows([("lamp", 9, 4)], "a throttled write in a batch of 4 (2+3+4 at version 4)")
 
 
+def _order_tags(ctx) -> set[str]:
+    return {m["tag"] for sku in _rows(ctx) if (m := eventstore.PROJECTION_SKU.match(sku))}
+
+
+@_before(_order_tags)
+def projection_order(ctx, before) -> None:
+    """test-projection-order: the cell drew its cases under a fresh tag; the grader draws the
+    same cases (:func:`eventstore.projection_cases`) and reads each item's row, which must be the
+    replay of its events, whatever order and batches they came in."""
+    rows = _rows(ctx)
+    tags = {m["tag"] for sku in rows if (m := eventstore.PROJECTION_SKU.match(sku))} - (before or set())
+    assert len(tags) == 1, (f"the read model on the backend holds {len(tags)} new runs of the delivery "
+                            "cases, not the one the test made")
+    for case in eventstore.projection_cases(tags.pop()):
+        stream = [(e["version"], e["type"], e["data"]) for e in case.events]
+        want = {"sku": case.sku, **fold(stream), "version": len(stream)}
+        assert rows.get(case.sku) == want, (f"the read model on the backend shows {rows.get(case.sku)} for "
+                                            f"{case.sku}; its events replay to {want}")
+
+
 TRUSTED = {
+    "test-projection-order": projection_order,
     "test-append": store_append,
     "test-rejected-commands": store_rejected,
     "test-race": store_race,

@@ -18,7 +18,6 @@ bytes, so it does not share a parser's mistakes). Plumbing only: never the learn
 
 from __future__ import annotations
 
-import contextlib
 import json
 import random
 import re
@@ -26,7 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from mastery import aws
+from mastery import aws, draws
 
 TEMP_RANGE = (Decimal("-50"), Decimal("150"))  # the sensor's range, inclusive (the exercise's spec)
 # The streams the exercise's hidden tests replay (device prefix -> generate() arguments); the
@@ -60,53 +59,25 @@ class Delivery:
     batches: list[list[int]]
 
 
-@contextlib.contextmanager
-def _draws_independent_of_loaded_modules():
-    """Hypothesis (6.170 here) mixes literals it finds in the loaded *local* modules (ours,
-    tests, anything outside site-packages) into about 5 % of its draws, so the same derandomized
-    test draws other examples in a process that imported other modules: measured, a kernel and
-    the grading process drew different cases. For these draws only, it sees no local module."""
-    from hypothesis.internal.conjecture import providers
-    from hypothesis.internal.constants_ast import Constants
-
-    real = providers._get_local_constants
-    providers._get_local_constants = Constants
-    providers.CONSTANTS_CACHE.cache.clear()
-    try:
-        yield
-    finally:
-        providers._get_local_constants = real
-        providers.CONSTANTS_CACHE.cache.clear()
-
-
 def delivery_cases(tag: str, n: int = DELIVERY_CASES) -> list[Delivery]:
     """test-any-delivery's cases: ``n`` derandomized Hypothesis draws of a few devices'
     readings (a producer that retries keeps a reading's first temperature), cut into batches
     of any size, any batch delivered twice. The first case is explicit: the range's two ends
     (the spec's range is inclusive) and a producer's retry, in a batch delivered twice. The
     hidden test (in the kernel) and its trusted check (in the grading process) draw the same
-    cases; the devices are named
+    cases (:func:`mastery.draws.draws`); the devices are named
     ``p<tag>x<case>-<nnn>``, so a fresh ``tag`` per run of the cell starts from nothing."""
-    from hypothesis import HealthCheck, Phase, example, given, settings
     from hypothesis import strategies as st
 
-    drawn: list[tuple] = []
     low, high = TEMP_RANGE
-
-    @settings(max_examples=n, derandomize=True, database=None, deadline=None,
-              phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
-    @given(readings=st.lists(st.tuples(st.integers(1, 3), st.integers(1, 6),
-                                       st.decimals(low, high, places=1, allow_nan=False)),
-                             min_size=1, max_size=8),
-           cuts=st.lists(st.integers(1, 5), min_size=1, max_size=6),
-           redeliver=st.lists(st.booleans(), min_size=1, max_size=6))
-    @example(readings=[(1, 1, low), (1, 2, high), (2, 1, Decimal("21.5")), (1, 1, Decimal("99.9"))],
-             cuts=[3, 1], redeliver=[True, False])
-    def draw(readings, cuts, redeliver):
-        drawn.append((readings, cuts, redeliver))
-
-    with _draws_independent_of_loaded_modules():
-        draw()
+    drawn = draws.draws(
+        st.tuples(st.lists(st.tuples(st.integers(1, 3), st.integers(1, 6),
+                                     st.decimals(low, high, places=1, allow_nan=False)),
+                           min_size=1, max_size=8),
+                  st.lists(st.integers(1, 5), min_size=1, max_size=6),    # batch sizes, cycled
+                  st.lists(st.booleans(), min_size=1, max_size=6)),       # which batches come twice
+        n, examples=(([(1, 1, low), (1, 2, high), (2, 1, Decimal("21.5")), (1, 1, Decimal("99.9"))],
+                      [3, 1], [True, False]),))
     out = []
     for case, (readings, cuts, redeliver) in enumerate(drawn):
         first: dict = {}
