@@ -55,4 +55,5 @@ TRUSTED = {
     "test-change-kinds": lambda ctx: _wire_matches(ctx, "kinds", KINDS),
     "test-redelivery": lambda ctx: _wire_matches(ctx, "redo", realtime.graded_connections("redo")),
     "test-failing-subscriber": failing,
+    "test-throttled-writes": lambda ctx: _wire_matches(ctx, "thr", realtime.graded_connections("thr")),
 }

@@ -206,6 +206,7 @@ def after(records: list[dict], tenant: str, cursor: str | None) -> list[dict]:
 GRADED = {
     "mix": dict(seed=1515, tenants=6, requests=50, ids=4),
     "cu": dict(seed=1518, tenants=4, requests=36, ids=3),
+    "thr": dict(seed=1519, tenants=2, requests=16, ids=2),
     "redo": dict(seed=1516, tenants=3, requests=30, ids=3),
     "fail": dict(seed=1517, tenants=2, requests=24, ids=3),
 }
