@@ -52,6 +52,9 @@ DDB_QUERY = "https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_
 DDB_TABLE_DESIGN = "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-table-design.html"
 SESSION_TAGS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html"
 IAM_QUOTAS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"
+APIGW_WS_QUOTAS = "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-execution-service-websocket-limits-table.html"
+APIGW_PRICING = "https://aws.amazon.com/api-gateway/pricing/"
+EVENTBRIDGE_PRICING = "https://aws.amazon.com/eventbridge/pricing/"
 
 
 @dataclass(frozen=True)
@@ -219,6 +222,24 @@ _ROWS = [
          "since June 2024)", APIGW_QUOTAS),
     Fact("apigw_http_integration_timeout_s", 30, "seconds: HTTP API integration timeout",
          "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html"),
+    # ---- API Gateway WebSocket APIs, DynamoDB Streams readers, EventBridge (week 15; checked 2026-12-02)
+    Fact("apigw_ws_connection_max_h", 2, "hours a WebSocket connection lasts at most", APIGW_WS_QUOTAS,
+         checked="2026-12-02"),
+    Fact("apigw_ws_idle_timeout_min", 10, "minutes an idle WebSocket connection is kept", APIGW_WS_QUOTAS,
+         checked="2026-12-02"),
+    Fact("apigw_ws_frame_kb", 32, "KB: the largest WebSocket frame", APIGW_WS_QUOTAS, checked="2026-12-02"),
+    Fact("apigw_ws_message_kb", 128, "KB: the largest WebSocket message payload", APIGW_WS_QUOTAS,
+         checked="2026-12-02"),
+    Fact("apigw_ws_new_connections_s", 500, "new WebSocket connections per second per account and Region "
+         "(default quota)", APIGW_WS_QUOTAS, checked="2026-12-02"),
+    Fact("apigw_ws_message_usd_per_million", 1.00, "USD per million WebSocket messages (first 1 billion a "
+         "month; metered in 32 KB increments)", APIGW_PRICING, checked="2026-12-02"),
+    Fact("apigw_ws_connection_minutes_usd_per_million", 0.25, "USD per million connection minutes",
+         APIGW_PRICING, checked="2026-12-02"),
+    Fact("dynamodb_streams_readers_per_shard", 2, "processes that should read one stream shard at the "
+         "same time at most (more are throttled)", DDB_STREAMS, checked="2026-12-02"),
+    Fact("eventbridge_custom_event_usd_per_million", 1.00, "USD per million custom events published "
+         "(each 64 KB chunk is one event)", EVENTBRIDGE_PRICING, checked="2026-12-02"),
     # ---- S3 storage and lifecycle (us-east-1, first 50 TB)
     Fact("s3_lifecycle_min_transition_kib", 128,
          "KiB: by default (since September 2024) lifecycle does not transition smaller objects",

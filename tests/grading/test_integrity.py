@@ -402,3 +402,61 @@ def test_week17_any_delivery_check_draws_the_kernels_cases_itself():
     assert _run(check, ctx, before={"aaaaaa"}) is None
     assert "2 new runs" in _run(check, ctx, before=set())
     aws.delete_table(table)
+def test_week15_checks_read_the_stream_and_the_wire_themselves():
+    """Week 15: a check reads the test's task stream and the wire from the grading process: a
+    connection that got another tenant's frame fails, one that got a frame twice fails, exactly its
+    tenant's frames once each in order pass."""
+    from mastery.weeks.w15_real_time_updates import checks, realtime
+
+    learner = f"w15-{uuid.uuid4().hex[:6]}"
+    ctx = integrity.Context("15-real-time-updates", learner)
+    ns = aws.namespace(checks.EXERCISE, learner)
+    table, arn = realtime.task_table(ns, "tasks-kinds", reset=True)
+    wire = realtime.wire_table(ns)
+    ddb = aws.client("dynamodb")
+    for status in ("open", "done"):
+        ddb.put_item(TableName=table, Item={"pk": {"S": "TENANT#kd"}, "sk": {"S": "TASK#k"},
+                                            "title": {"S": "k"}, "status": {"S": status}})
+    frames = realtime.expected(realtime.stream_records(arn), checks.KINDS)["kd-1"]
+    gw = realtime.Gateway(wire)
+    kinds = checks.TRUSTED["test-change-kinds"]
+    for cid in ("kd-1", "kd-2"):
+        for f in frames:
+            gw.post_to_connection(ConnectionId=cid, Data=json.dumps(f))
+    assert _run(kinds, ctx) is None
+    gw.post_to_connection(ConnectionId="kd-2", Data=json.dumps(frames[0]))
+    assert "kd-2 received 3 frames, expected 2" in _run(kinds, ctx)
+    realtime.forget(wire, "kd-2")
+    for f in frames:
+        gw.post_to_connection(ConnectionId="kd-2", Data=json.dumps({**f, "tenant": "other"}))
+    assert "kd-2" in _run(kinds, ctx)
+    for t in (table, wire):
+        aws.delete_table(t)
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("local_aws")
+def test_week15_trusted_check_catches_a_broadcast_hidden_from_the_kernel(tmp_path):
+    """Week 15: the handler broadcasts every change to every connection, and the setup's
+    `frames_of` helper (a name the learner's cell can rebind) is made to show each connection only
+    its own tenant's frames: the kernel's test-fan-out passes, the trusted check reads the wire."""
+    month, nb_name = "month-04", "15-real-time-updates.ipynb"
+    course = cohort.Course(tmp_path / "course")
+    course.add_assignment(month)
+    bad = submissions.reference_submission(month, nb_name)
+    c = _cell(bad, "handler")
+    c.source += ("\n\n\ndef _connections(tenant):\n"
+                 "    items = ddb.scan(TableName=CONNECTIONS)['Items']\n"
+                 "    return [i['connection_id']['S'] for i in items]\n\n\n"
+                 "def frames_of(connection_id):\n"
+                 "    return [f for f in realtime.received(WIRE, connection_id, ddb=ddb)\n"
+                 "            if connection_id.startswith(f['tenant'] + '-')]\n")
+    course.submit("faker", month, {nb_name: bad})
+    assert course.autograde(month, "faker")["success"]
+    cells = course.score(month, "faker")[nb_name[:-6]].cells
+    assert cells["test-fan-out"][0] == 0
+    out = nbformat.read(course.root / "autograded" / "faker" / month / nb_name, as_version=4)
+    text = json.dumps(_cell(out, "test-fan-out").outputs)
+    assert "TrustedCheckFailed" in text and "on the backend" in text
+    assert "did not receive exactly their tenant" not in text, (
+        "the kernel-side test was not fooled: the trick proves nothing")
