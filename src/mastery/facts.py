@@ -55,6 +55,8 @@ IAM_QUOTAS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quo
 APIGW_WS_QUOTAS = "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-execution-service-websocket-limits-table.html"
 APIGW_PRICING = "https://aws.amazon.com/api-gateway/pricing/"
 EVENTBRIDGE_PRICING = "https://aws.amazon.com/eventbridge/pricing/"
+LAMBDA_RESERVED = "https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html"
+SQS_MOVE_TASK = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_StartMessageMoveTask.html"
 
 
 @dataclass(frozen=True)
@@ -185,6 +187,17 @@ _ROWS = [
          "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html"),
     Fact("sqs_lambda_visibility_factor", 6, "x the function timeout: recommended queue visibility timeout",
          "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html"),
+    # ---- containing failure (week 22; checked 2026-12-02)
+    Fact("lambda_unreserved_concurrency_min", 100,
+         "concurrency units Lambda keeps unreserved for functions without reserved concurrency "
+         "(reserve at most the account's limit minus this)", LAMBDA_RESERVED, checked="2026-12-02",
+         mention=(r"(?i)reserved concurrency", r"(?i)\bunreserved\b"), says=r"\b100\b"),
+    Fact("sqs_move_task_max_messages_per_second", 500,
+         "messages per second at most a StartMessageMoveTask moves (MaxNumberOfMessagesPerSecond)",
+         SQS_MOVE_TASK, checked="2026-12-02",
+         mention=(r"MaxNumberOfMessagesPerSecond",), says=r"\b500\b"),
+    Fact("sqs_move_tasks_per_queue", 1, "active message movement tasks per queue at a time", SQS_MOVE_TASK,
+         checked="2026-12-02"),
     # ---- DynamoDB
     Fact("dynamodb_partition_rcu", 3_000, "read capacity units per second per partition", DDB_PARTITIONS,
          mention=(r"(?i)\bpartition", r"\bRCU"), says=r"3,000 RCU|3000 RCU|3,000 read"),

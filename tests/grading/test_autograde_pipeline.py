@@ -38,6 +38,7 @@ NEW_STANDARD: set[str] = {
     "09-cost-analytics", "10-finops-governance", "11-thought-leadership", "13-multi-tenant",
     "14-platform-as-code", "17-streams-and-lambda", "21-failure-is-normal",
     "15-real-time-updates",
+    "22-containing-failure",
 }
 
 

@@ -460,3 +460,42 @@ def test_week15_trusted_check_catches_a_broadcast_hidden_from_the_kernel(tmp_pat
     assert "TrustedCheckFailed" in text and "on the backend" in text
     assert "did not receive exactly their tenant" not in text, (
         "the kernel-side test was not fooled: the trick proves nothing")
+@pytest.mark.slow
+@pytest.mark.usefixtures("local_aws")
+def test_week22_trusted_check_reads_the_dlq_the_spec_names(tmp_path):
+    """Week 22: the handler fails the whole batch (the poison's batch-mates reach the DLQ with it),
+    and `setup_queues` returns a decoy "DLQ" into which `consume` copies only the bodies that
+    failed: the kernel's test-dlq-contents reads the decoy and passes, the trusted check reads the
+    queue the spec names (`name-dlq`) and finds the good messages there."""
+    month, nb_name = "month-06", "22-containing-failure.ipynb"
+    course = cohort.Course(tmp_path / "course")
+    course.add_assignment(month)
+    bad = submissions.reference_submission(month, nb_name)
+    c = _cell(bad, "queues")
+    c.source += (
+        "\n\n_setup_queues = setup_queues\n\n\n"
+        "def setup_queues(name):\n"
+        "    url, _ = _setup_queues(name)\n"
+        "    return url, sqs.create_queue(QueueName=name + '-view')['QueueUrl']\n\n\n"
+        "def consume(queue_url, process):\n"
+        "    failed = []\n\n"
+        "    def handler(event, context):   # one failure fails the whole batch\n"
+        "        for r in event['Records']:\n"
+        "            try:\n"
+        "                process(r['body'])\n"
+        "            except Exception:\n"
+        "                failed.append(r['body'])\n"
+        "                raise\n"
+        "    arn = breakers.queue_arn(sqs, queue_url)\n"
+        "    report = esm.QueueMapping(handler, arn, BatchSize=10).drain()\n"
+        "    for body in dict.fromkeys(failed):\n"
+        "        sqs.send_message(QueueUrl=queue_url + '-view', MessageBody=body)\n"
+        "    return report\n")
+    course.submit("decoy", month, {nb_name: bad})
+    assert course.autograde(month, "decoy")["success"]
+    cells = course.score(month, "decoy")[nb_name[:-6]].cells
+    assert cells["test-dlq-contents"][0] == 0
+    out = nbformat.read(course.root / "autograded" / "decoy" / month / nb_name, as_version=4)
+    text = json.dumps(_cell(out, "test-dlq-contents").outputs)
+    assert "TrustedCheckFailed" in text and "on the backend, the DLQ holds" in text
+    assert "messages: it holds" not in text, "the kernel-side test was not fooled: the trick proves nothing"
