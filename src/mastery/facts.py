@@ -52,6 +52,7 @@ DDB_QUERY = "https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_
 DDB_TABLE_DESIGN = "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-table-design.html"
 SESSION_TAGS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html"
 IAM_QUOTAS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"
+KINESIS_WINDOWS = "https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-windows.html"
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,12 @@ _ROWS = [
          ESM_PARAMS),
     Fact("lambda_sync_payload_mb", 6, "MB: the largest synchronous invocation payload (a batch's event)",
          LAMBDA_QUOTAS),
+    Fact("esm_tumbling_window_max_s", 900,
+         "seconds: the longest tumbling window (TumblingWindowInSeconds; 0 is no window)", ESM_PARAMS,
+         checked="2026-12-02"),
+    Fact("esm_tumbling_state_mb", 1,
+         "MB of tumbling-window state per shard; a larger state ends the window early", KINESIS_WINDOWS,
+         checked="2026-12-02"),
     # ---- retries (week 21)
     Fact("sdk_standard_max_attempts", 3,
          "attempts per request (the first included) in the SDKs' standard retry mode, unless configured",

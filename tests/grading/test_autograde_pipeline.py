@@ -37,6 +37,7 @@ NEW_STANDARD: set[str] = {
     "05-zero-trust", "06-dlp-compliance", "07-caching-data-access", "08-observability-slos",
     "09-cost-analytics", "10-finops-governance", "11-thought-leadership", "13-multi-tenant",
     "14-platform-as-code", "17-streams-and-lambda", "21-failure-is-normal",
+    "18-windows-and-exactly-once",
 }
 
 
