@@ -230,7 +230,7 @@ def test_the_api_bounds_are_enforced():
     arn = _stream()
     for bad in ({"BatchSize": 0}, {"BatchSize": 10_001}, {"MaximumRetryAttempts": -2},
                 {"MaximumRecordAgeInSeconds": 59}, {"ParallelizationFactor": 2},
-                {"TumblingWindowInSeconds": 60},
+                {"TumblingWindowInSeconds": 901},
                 {"StartingPosition": "AT_SEQUENCE_NUMBER"}):
         with pytest.raises(MasteryError):
             esm.StreamMapping(Recorder(), arn, **bad)

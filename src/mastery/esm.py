@@ -32,8 +32,28 @@ What this runner does *not* reproduce, on purpose, and says so: time. It never w
 batching window or a visibility timeout: :meth:`drain` takes what is there, and a failed SQS
 batch is made visible again at once (``fast_forward``), so a test sees in a second what AWS
 shows over minutes. Record ages are read from ``clock`` (default :func:`time.time`), which a
-test replaces to age records without sleeping. ``ParallelizationFactor`` above 1, tumbling
-windows, event filtering and S3 failure destinations are not implemented and are refused.
+test replaces to age records without sleeping. ``ParallelizationFactor`` above 1, event
+filtering and S3 failure destinations are not implemented and are refused.
+
+Tumbling windows (``TumblingWindowInSeconds``, 1 to 900;
+https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-windows.html and
+.../services-ddb-windows.html, checked 2026-12-02): every record belongs to the window of its
+*arrival* time (``ApproximateArrivalTimestamp``: processing time, not the event time inside the
+data), windows being ``[k*W, (k+1)*W)`` seconds since the epoch; a batch holds records of one
+window of one shard; the event adds ``window`` (start, end), ``state`` (what the previous
+invocation of this window returned, ``{}`` at first), ``shardId``, ``eventSourceARN``,
+``isFinalInvokeForWindow`` and ``isWindowTerminatedEarly``; the response must hold a ``state``
+object (a response without one is a failed invocation) and may hold ``batchItemFailures``. When
+the shard's next record belongs to a later window, or the shard is read to its end and ``clock``
+has passed the window's end, the function is called once more with no records and
+``isFinalInvokeForWindow`` true; after it succeeds the state is dropped. A state larger than
+1 MB terminates the window early: the final invocation is made at once with
+``isWindowTerminatedEarly`` true, and the window's next records start from ``{}``. A failed
+invocation (window or final) is retried under the same limits as any batch, with the state the
+last *successful* invocation returned, so a retried batch is folded into the state once; with a
+partial batch response the returned state is kept and the retry starts at the failed record.
+The docs do not say what happens when a final invocation exhausts its retries; here the window's
+state is dropped with a warning.
 One choice AWS does not document: bisecting is not counted as a retry, and each half starts its
 own count of retries, so a poison record ends in a batch of one whatever the retry limit, and
 only that batch of one is retried ``MaximumRetryAttempts`` times and discarded.
@@ -54,6 +74,8 @@ from mastery import aws, events, lambdas
 from mastery.errors import MasteryError
 
 PAYLOAD_LIMIT = 6 * 1024 * 1024  # synchronous invocation payload, bytes (Lambda quotas page)
+WINDOW_STATE_LIMIT = 1024 * 1024  # bytes of tumbling-window state per shard (services-kinesis-windows)
+WINDOW_MAX_S = 900                # TumblingWindowInSeconds at most (CreateEventSourceMapping)
 REPORT = "ReportBatchItemFailures"
 
 Handler = Callable[[dict, lambdas.LambdaContext], object]
@@ -111,6 +133,11 @@ class _Mapping:
         except Exception as e:  # noqa: BLE001 - any exception is a function error to Lambda
             tb = traceback.format_exception_only(type(e), e)[-1].strip()
             return "error", [], tb
+        self._response = response
+        stateless = not (isinstance(response, dict) and isinstance(response.get("state"), dict))
+        if getattr(self, "window", 0) and stateless:
+            return "error", [], ("with TumblingWindowInSeconds the response must hold a 'state' object; "
+                                 f"Lambda treats this one as a failed invocation: {str(response)[:200]}")
         reported = response.get("batchItemFailures") if isinstance(response, dict) else None
         if not self.report_failures:
             if reported:
@@ -169,8 +196,9 @@ class StreamMapping(_Mapping):
         _bounded("ParallelizationFactor", ParallelizationFactor, 1, 10)
         if ParallelizationFactor != 1:
             raise MasteryError("ParallelizationFactor above 1 is not reproduced by this runner")
-        if TumblingWindowInSeconds:
-            raise MasteryError("tumbling windows are not reproduced by this runner")
+        _bounded("TumblingWindowInSeconds", TumblingWindowInSeconds, 0, WINDOW_MAX_S)
+        self.window = TumblingWindowInSeconds
+        self._windows: dict[str, dict] = {}  # shard -> {"start", "state", "early"} of its open window
         if StartingPosition not in ("TRIM_HORIZON", "LATEST"):
             raise MasteryError(f"StartingPosition must be TRIM_HORIZON or LATEST, not {StartingPosition!r}")
         self.batch_size, self.max_retries = BatchSize, MaximumRetryAttempts
@@ -258,16 +286,61 @@ class StreamMapping(_Mapping):
                 continue
             self._fill(shard)
             buf = self._buffers[shard]
+            if self.window:
+                self._close_window(shard, buf)
             batch, size = [], 0
-            while buf and len(batch) < self.batch_size and size + buf[0].size <= PAYLOAD_LIMIT:
+            while (buf and len(batch) < self.batch_size and size + buf[0].size <= PAYLOAD_LIMIT
+                   and (not self.window or not batch or self._same_window(buf[0], batch[0]))):
                 size += buf[0].size
                 batch.append(buf.popleft())
             if not batch and buf:
                 raise MasteryError(f"a record of {shard} is larger than Lambda's 6 MB payload")
             if batch:
+                if self.window:
+                    self._windows.setdefault(shard, {"start": self._window_of(batch[0]), "state": {},
+                                                     "early": False})
                 self._process(shard, batch, attempt=0)
                 taken += len(batch)
         return taken
+
+    # tumbling windows -------------------------------------------------------------------------
+    def _window_of(self, r: _Record) -> int:
+        return int(r.arrival // self.window) * self.window
+
+    def _same_window(self, a: _Record, b: _Record) -> bool:
+        return self._window_of(a) == self._window_of(b)
+
+    def _close_window(self, shard: str, buf: deque) -> None:
+        """The final invocation of the shard's open window, when its next record belongs to a
+        later window, or when nothing is left to read and the clock has passed its end."""
+        w = self._windows.get(shard)
+        if w is None:
+            return
+        later = bool(buf) and self._window_of(buf[0]) != w["start"]
+        if later or (not buf and self.clock() >= w["start"] + self.window):
+            self._final(shard, early=False)
+
+    def _final(self, shard: str, early: bool) -> None:
+        w, attempt = self._windows[shard], 0
+        while True:
+            event = {**self._event(shard, []), "isFinalInvokeForWindow": True,
+                     "isWindowTerminatedEarly": early}
+            outcome, failed, error = self._invoke(event, [])
+            self.report.invocations.append(Invocation(shard, [], outcome, attempt, error, failed))
+            if outcome != "error":
+                break
+            if self.max_retries != -1 and attempt >= self.max_retries:
+                self.report.warnings.append(f"the final invocation of {shard}'s window from {w['start']} "
+                                            f"failed {attempt + 1} times; its state was dropped")
+                break
+            attempt += 1
+            if self.max_retries == -1 and attempt >= 100:
+                raise ShardBlocked(f"{shard} is blocked: the final invocation of its window keeps failing "
+                                   f"({error}); Lambda suspends the shard until it succeeds")
+        if early:
+            self._windows[shard] = {"start": w["start"], "state": {}, "early": False}
+        else:
+            del self._windows[shard]
 
     def drain(self, max_polls: int = 10_000) -> Report:
         """Poll until every shard is read to its current end; the run's :class:`Report`."""
@@ -276,8 +349,25 @@ class StreamMapping(_Mapping):
                 return self.report
         raise MasteryError(f"the stream still had records after {max_polls} polls")
 
-    def _event(self, batch: list[_Record]) -> dict:
-        return {"Records": [r.lambda_record for r in batch]}
+    def _event(self, shard: str, batch: list[_Record]) -> dict:
+        event = {"Records": [r.lambda_record for r in batch]}
+        if self.window:
+            w = self._windows[shard]
+            event.update({"window": {"start": _now_iso(w["start"]).replace(".000Z", "Z"),
+                                     "end": _now_iso(w["start"] + self.window).replace(".000Z", "Z")},
+                          "state": json.loads(json.dumps(w["state"])), "shardId": shard,
+                          "eventSourceARN": self.arn, "isFinalInvokeForWindow": False,
+                          "isWindowTerminatedEarly": False})
+        return event
+
+    def _keep_state(self, shard: str) -> None:
+        """A successful (or partial) invocation's state becomes the window's; over 1 MB it ends
+        the window early."""
+        if not self.window:
+            return
+        self._windows[shard]["state"] = self._response["state"]
+        if len(json.dumps(self._response["state"]).encode()) > WINDOW_STATE_LIMIT:
+            self._final(shard, early=True)
 
     def _process(self, shard: str, batch: list[_Record], attempt: int) -> None:
         while batch:
@@ -291,8 +381,10 @@ class StreamMapping(_Mapping):
                     if not batch:
                         return
             ids = [r.seq for r in batch]
-            outcome, failed, error = self._invoke(self._event(batch), ids)
+            outcome, failed, error = self._invoke(self._event(shard, batch), ids)
             self.report.invocations.append(Invocation(shard, ids, outcome, attempt, error, failed))
+            if outcome != "error":
+                self._keep_state(shard)
             if outcome == "success":
                 return
             if outcome == "partial":  # checkpoint before the lowest reported record

@@ -57,6 +57,7 @@ APIGW_PRICING = "https://aws.amazon.com/api-gateway/pricing/"
 EVENTBRIDGE_PRICING = "https://aws.amazon.com/eventbridge/pricing/"
 LAMBDA_RESERVED = "https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html"
 SQS_MOVE_TASK = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_StartMessageMoveTask.html"
+KINESIS_WINDOWS = "https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-windows.html"
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,12 @@ _ROWS = [
          ESM_PARAMS),
     Fact("lambda_sync_payload_mb", 6, "MB: the largest synchronous invocation payload (a batch's event)",
          LAMBDA_QUOTAS),
+    Fact("esm_tumbling_window_max_s", 900,
+         "seconds: the longest tumbling window (TumblingWindowInSeconds; 0 is no window)", ESM_PARAMS,
+         checked="2026-12-02"),
+    Fact("esm_tumbling_state_mb", 1,
+         "MB of tumbling-window state per shard; a larger state ends the window early", KINESIS_WINDOWS,
+         checked="2026-12-02"),
     # ---- retries (week 21)
     Fact("sdk_standard_max_attempts", 3,
          "attempts per request (the first included) in the SDKs' standard retry mode, unless configured",

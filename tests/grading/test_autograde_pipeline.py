@@ -39,6 +39,7 @@ NEW_STANDARD: set[str] = {
     "14-platform-as-code", "17-streams-and-lambda", "21-failure-is-normal",
     "15-real-time-updates",
     "22-containing-failure",
+    "18-windows-and-exactly-once",
 }
 
 

@@ -499,3 +499,42 @@ def test_week22_trusted_check_reads_the_dlq_the_spec_names(tmp_path):
     text = json.dumps(_cell(out, "test-dlq-contents").outputs)
     assert "TrustedCheckFailed" in text and "on the backend, the DLQ holds" in text
     assert "messages: it holds" not in text, "the kernel-side test was not fooled: the trick proves nothing"
+def test_week18_checks_recompute_the_windows_themselves():
+    """Week 18: the checks read WINDOWS and LATE from the grading process and recompute what they
+    must hold from the seeded streams: a fake extra window, a count one too high and a missing
+    late reading each fail, even though a kernel-side test could be fooled by a rebound reader."""
+    from mastery.weeks.w18_windows_and_exactly_once import checks, windows
+
+    learner = f"w18-{uuid.uuid4().hex[:6]}"
+    ctx = integrity.Context("18-windows-and-exactly-once", learner)
+    ns = aws.namespace(checks.EXERCISE, learner)
+    wins, late = aws.ensure_table(ns.name("windows"), "window"), aws.ensure_table(ns.name("late"), "reading")
+    ddb = aws.client("dynamodb")
+
+    def write(want, want_late):
+        for key, w in want.items():
+            ddb.put_item(TableName=wins, Item={
+                "window": {"S": key}, "readings": {"N": str(w["readings"])},
+                "total_c": {"N": str(w["total_c"])}, "max_c": {"N": str(w["max_c"])}})
+        for rid in want_late:
+            ddb.put_item(TableName=late, Item={"reading": {"S": rid}})
+
+    assert "differs" in _run(checks.TRUSTED["test-boundaries"], ctx)
+    write(checks.EDGE, {"edge-001#5"})
+    assert _run(checks.TRUSTED["test-boundaries"], ctx) is None
+    ddb.put_item(TableName=wins, Item={"window": {"S": "edge-002#2026-11-02T09:00:00Z"},
+                                       "readings": {"N": "1"}, "total_c": {"N": "1"}, "max_c": {"N": "1"}})
+    assert "edge-002#2026-11-02T09:00:00Z" in _run(checks.TRUSTED["test-boundaries"], ctx)
+
+    want, want_late = windows.expected(windows.graded("retry"))
+    assert want_late, "the retry stream has a late reading"
+    write(want, set())
+    assert "LATE holds 0" in _run(checks.TRUSTED["test-batch-retry"], ctx)
+    write({}, want_late)
+    assert _run(checks.TRUSTED["test-batch-retry"], ctx) is None
+    key = sorted(want)[0]
+    ddb.update_item(TableName=wins, Key={"window": {"S": key}}, UpdateExpression="ADD readings :one",
+                    ExpressionAttributeValues={":one": {"N": "1"}})
+    assert key in _run(checks.TRUSTED["test-batch-retry"], ctx)
+    aws.delete_table(wins)
+    aws.delete_table(late)
