@@ -538,3 +538,36 @@ def test_week18_checks_recompute_the_windows_themselves():
     assert key in _run(checks.TRUSTED["test-batch-retry"], ctx)
     aws.delete_table(wins)
     aws.delete_table(late)
+
+
+@pytest.mark.usefixtures("local_aws")
+def test_week18_any_delivery_check_draws_the_kernels_cases_itself():
+    """Week 18's test-any-delivery draws its cases in the kernel under a fresh tag; the trusted
+    check draws them again (windows.delivery_cases) and reads every case's windows and late
+    readings: no run fails, a window one reading high fails, the exact windows pass."""
+    from mastery.weeks.w18_windows_and_exactly_once import checks, windows
+
+    learner = f"w18-{uuid.uuid4().hex[:6]}"
+    ctx = integrity.Context("18-windows-and-exactly-once", learner)
+    ns = aws.namespace(checks.EXERCISE, learner)
+    table, late = aws.ensure_table(ns.name("windows"), "window"), aws.ensure_table(ns.name("late"), "reading")
+    ddb = aws.client("dynamodb")
+    check = checks.TRUSTED["test-any-delivery"]
+    assert "0 new runs" in _run(check, ctx)
+
+    def write(tag, off=0):
+        for n, case in enumerate(windows.delivery_cases(tag)):
+            want, want_late = windows.expected(case.puts)
+            for i, (key, w) in enumerate(want.items()):
+                ddb.put_item(TableName=table, Item={
+                    "window": {"S": key}, "readings": {"N": str(w["readings"] + (off if n == i == 0 else 0))},
+                    "total_c": {"N": str(w["total_c"])}, "max_c": {"N": str(w["max_c"])}})
+            for r in want_late:
+                ddb.put_item(TableName=late, Item={"reading": {"S": r}})
+
+    write("aaaaaa", off=1)
+    assert "differs from the stream's readings" in _run(check, ctx, before=set())
+    write("bbbbbb")
+    assert _run(check, ctx, before={"aaaaaa"}) is None
+    aws.delete_table(table)
+    aws.delete_table(late)

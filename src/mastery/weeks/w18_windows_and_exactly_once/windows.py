@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import json
 import random
+import re
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -51,6 +53,64 @@ GRADED = {
 def graded(prefix: str) -> list[Put]:
     """The records of one of the hidden tests' streams."""
     return generate(**GRADED[prefix], prefix=prefix)
+
+
+DELIVERY_CASES = 4  # how many cases test-any-delivery draws
+DELIVERY_DEVICE = re.compile(r"^p(?P<tag>[0-9a-f]{6})x(?P<case>\d+)-\d{3}#")  # its windows' keys
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One way a stream's readings reach the handler: ``puts`` in stream order, and the batches
+    delivered, as indexes into ``puts`` (a batch delivered twice comes twice in a row)."""
+
+    prefix: str
+    puts: list[Put]
+    batches: list[list[int]]
+
+
+def delivery_cases(tag: str, n: int = DELIVERY_CASES) -> list[Delivery]:
+    """test-any-delivery's cases: ``n`` derandomized Hypothesis draws of two devices' readings
+    at times around the window and lateness boundaries (a producer that retries keeps a
+    reading's first time and value), cut into batches of any size, any batch delivered twice;
+    first an explicit case: a reading on a window's end, a late one, a producer's retry with
+    another time, in a batch delivered twice. The hidden test (in the kernel) and its trusted
+    check (in the grading process) draw the same cases (:func:`mastery.draws.draws`); the
+    devices are ``p<tag>x<case>-<nnn>``, so a fresh ``tag`` per run of the cell starts from
+    nothing."""
+    from hypothesis import strategies as st
+
+    from mastery import draws
+
+    start = epoch("2026-11-02T08:00:00Z")
+    drawn = draws.draws(
+        st.tuples(st.lists(st.tuples(st.integers(1, 2), st.integers(1, 6),
+                                     st.sampled_from([0, 30, 59, 60, 61, 180, 200, 300]),
+                                     st.decimals(-50, 150, places=1, allow_nan=False)),
+                           min_size=1, max_size=6),
+                  st.lists(st.integers(1, 4), min_size=1, max_size=5),    # batch sizes, cycled
+                  st.lists(st.booleans(), min_size=1, max_size=5)),       # which batches come twice
+        n, examples=(([(1, 1, 0, Decimal("10.0")), (1, 2, 60, Decimal("12.0")), (1, 3, 300, Decimal("13.0")),
+                       (1, 4, 59, Decimal("9.0")), (1, 2, 61, Decimal("99.9")), (2, 1, 180, Decimal("21.0"))],
+                      [2, 3], [True, False]),))
+    out = []
+    for case, (readings, cuts, redeliver) in enumerate(drawn):
+        prefix, first = f"p{tag}x{case}", {}
+        for d, s, t, c in readings:
+            first.setdefault((d, s), (t, c))
+        puts = []
+        for d, s, _, _ in readings:
+            t, c = first[(d, s)]
+            name = f"{prefix}-{d:03d}"
+            when = datetime.fromtimestamp(start + t, UTC)
+            puts.append(Put(name, reading_bytes(name, s, when, c), "reading"))
+        batches, i, k = [], 0, 0
+        while i < len(puts):
+            batch = list(range(i, min(i + cuts[k % len(cuts)], len(puts))))
+            batches += [batch, batch] if redeliver[k % len(redeliver)] else [batch]
+            i, k = i + len(batch), k + 1
+        out.append(Delivery(prefix, puts, batches))
+    return out
 
 
 def epoch(ts: str) -> int:
