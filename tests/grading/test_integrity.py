@@ -402,6 +402,9 @@ def test_week17_any_delivery_check_draws_the_kernels_cases_itself():
     assert _run(check, ctx, before={"aaaaaa"}) is None
     assert "2 new runs" in _run(check, ctx, before=set())
     aws.delete_table(table)
+
+
+@pytest.mark.usefixtures("local_aws")
 def test_week15_checks_read_the_stream_and_the_wire_themselves():
     """Week 15: a check reads the test's task stream and the wire from the grading process: a
     connection that got another tenant's frame fails, one that got a frame twice fails, exactly its
@@ -499,6 +502,9 @@ def test_week22_trusted_check_reads_the_dlq_the_spec_names(tmp_path):
     text = json.dumps(_cell(out, "test-dlq-contents").outputs)
     assert "TrustedCheckFailed" in text and "on the backend, the DLQ holds" in text
     assert "messages: it holds" not in text, "the kernel-side test was not fooled: the trick proves nothing"
+
+
+@pytest.mark.usefixtures("local_aws")
 def test_week18_checks_recompute_the_windows_themselves():
     """Week 18: the checks read WINDOWS and LATE from the grading process and recompute what they
     must hold from the seeded streams: a fake extra window, a count one too high and a missing
