@@ -13,6 +13,7 @@ import contextlib
 import importlib.util
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -202,6 +203,45 @@ def _wait_in_notebook(page, locator, log: Path, seconds: float) -> None:
                              f"the server's log:\n{log.read_text()[-3000:]}") from None
 
 
+def _kernel_idle(base: str, token: str, nb: str, seconds: float = 120) -> None:
+    """Wait, through the server's API and not the page, until the notebook's session has a kernel
+    that reports idle: the page's indicator can say idle before the kernel is attached."""
+    deadline, seen = time.monotonic() + seconds, None
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError, ValueError):
+            with urllib.request.urlopen(f"{base}/api/sessions?token={token}", timeout=5) as r:
+                seen = json.load(r)
+            if any(s.get("path") == nb and (s.get("kernel") or {}).get("execution_state") == "idle"
+                   for s in seen):
+                return
+        time.sleep(0.5)
+    raise AssertionError(f"no idle kernel for {nb} in {seconds:g} s; the server's sessions: {seen}")
+
+
+def _run_all(page, log: Path, tries: int = 3) -> list[str]:
+    """Run All from the Run menu and return what each try saw. A try counts once any cell's
+    prompt leaves `[ ]` (`[*]` or a number) within 30 s. A CI run saw Run All do nothing at all:
+    kernel up, every prompt `[ ]` for 300 s. So the notebook is focused first (Run All acts on the
+    current notebook) and a try that started nothing is repeated; a repeat cannot run cells twice."""
+    from playwright.sync_api import expect
+
+    started = page.locator(".jp-Notebook .jp-InputPrompt").filter(has_text=re.compile(r"\[(\*|\d+)\]"))
+    tries_seen = []
+    for _ in range(tries):
+        page.locator(".jp-Notebook .jp-Cell").first.click()
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        item = page.get_by_role("menuitem", name="Run All Cells", exact=True)
+        tries_seen.append(f"menu item aria-disabled={item.get_attribute('aria-disabled')}")
+        item.click()
+        try:
+            expect(started.first).to_be_visible(timeout=30_000)
+            return tries_seen
+        except AssertionError:
+            tries_seen[-1] += ": no cell started in 30 s"
+    raise AssertionError(f"Run All started no cell in {tries} tries ({tries_seen}); the notebook:\n"
+                         f"{_notebook_state(page)}\nthe server's log:\n{log.read_text()[-3000:]}")
+
+
 def _wait_for_file(path: Path, seconds: float = 60) -> str:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -230,12 +270,12 @@ def test_in_notebook_check_and_terminal_in_a_learners_lab(learner_lab):
             page.wait_for_selector(".jp-Notebook .jp-Cell")
             _wait_in_notebook(page, page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first,
                               learner_lab["log"], 120)
+            _kernel_idle(base, token, nb)
             seen["menus"] = page.locator("#jp-menu-panel, .lm-MenuBar").first.inner_text()
             # Run All: the last cell (the course footer) runs check() on the blank answers
-            page.get_by_role("menuitem", name="Run", exact=True).click()
-            page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-            first = page.locator(".mastery-check").first
             started = time.monotonic()
+            seen["run all tries"] = _run_all(page, learner_lab["log"])
+            first = page.locator(".mastery-check").first
             # about 2 s, also beside the pipeline at load 6-8 (measured); a CI run saw nothing in
             # 120 s, hence the diagnosis on timeout
             _wait_in_notebook(page, first, learner_lab["log"], 300)
