@@ -45,3 +45,43 @@ def test_draws_leave_hypothesis_as_it_was():
     before = providers._get_local_constants
     draws(st.integers(0, 3), 3)
     assert providers._get_local_constants is before
+
+
+BLIND = """
+import sys
+{before}
+import mastery.weeks.w01_event_sourcing_cqrs.checks  # a local module full of literals (editable install)
+from hypothesis import given, settings, strategies as st
+from hypothesis.internal.conjecture import providers
+seen = []
+@settings(max_examples=60, derandomize=True, database=None)
+@given(st.integers(0, 10**9))
+def t(x):
+    seen.append(x)
+t()
+print(len(providers._get_local_constants()), repr(seen))
+"""
+
+
+def _blind_run(before: str) -> tuple[int, str]:
+    out = subprocess.run([sys.executable, "-c", BLIND.format(before=before)], capture_output=True,
+                         text=True, check=True).stdout.split(" ", 1)
+    return int(out[0]), out[1].strip()
+
+
+def test_the_graded_kernel_draws_blind_to_local_modules():
+    """The graded kernel's launcher blinds Hypothesis before any cell runs, without importing it:
+    a hidden test's own `@given` then draws no literal of the course's editable modules, so CI
+    and a wheel install meet the same cases. Without the launcher's preparation the same draw
+    sees the local literals (the comparison that makes this test able to fail)."""
+    prepared = "from mastery.grading.sandbox import kernel; kernel.prepare()\n" \
+               "assert 'hypothesis' not in sys.modules, 'the launcher imported Hypothesis'"
+    blind_constants, blind = _blind_run(prepared)
+    seeing_constants, seeing = _blind_run("")
+    assert blind_constants == 0
+    assert seeing_constants > 0, "Hypothesis no longer collects local literals: this test can go"
+    # hiding after Hypothesis was imported works too
+    late_constants, late = _blind_run("from hypothesis.internal.conjecture import providers\n"
+                                      "from mastery.draws import blind_hypothesis_on_import\n"
+                                      "blind_hypothesis_on_import()")
+    assert late_constants == 0 and late == blind
