@@ -24,16 +24,6 @@ def _tables(ctx):
     return ctx.client("dynamodb"), ns.name("device-stats"), ns.name("quarantine")
 
 
-def _stats(ddb, table, devices) -> dict:
-    out = {}
-    for d in sorted(devices):
-        item = ddb.get_item(TableName=table, Key={"device": {"S": d}}, ConsistentRead=True).get("Item")
-        if item:
-            out[d] = {k: (int(_de.deserialize(v)) if k in ("readings", "last_seq") else _de.deserialize(v))
-                      for k, v in item.items() if k in ("readings", "total_c", "max_c", "last_seq")}
-    return out
-
-
 def _quarantined(ddb, table, prefix) -> list[bytes]:
     out, kw = [], {"TableName": table, "ConsistentRead": True}
     while True:
@@ -49,7 +39,7 @@ def _aggregates_match(ctx, prefix: str, quarantine: bool) -> None:
     ddb, stats, quarantine_table = _tables(ctx)
     puts = telemetry.graded(prefix)
     want = telemetry.expected(puts)
-    got = _stats(ddb, stats, want)
+    got = telemetry.stats_of(stats, ddb=ddb, devices=want)
     bad = {d: (got.get(d), w) for d, w in want.items() if got.get(d) != w}
     assert not bad, ("on the backend, device-stats differs from the stream's readings: "
                      + "; ".join(f"{d}: {g} (expected {w})" for d, (g, w) in list(bad.items())[:3]))
@@ -67,7 +57,7 @@ def crashes(ctx) -> None:
 
 def boundaries(ctx) -> None:
     ddb, stats, quarantine_table = _tables(ctx)
-    got = _stats(ddb, stats, ["edge-001"]).get("edge-001")
+    got = telemetry.stats_of(stats, ddb=ddb, devices=["edge-001"]).get("edge-001")
     want = {"readings": 3, "total_c": Decimal("250"), "max_c": Decimal("150"), "last_seq": 3}
     assert got == want, f"on the backend, edge-001's aggregates are {got}, not {want}"
     assert len(_quarantined(ddb, quarantine_table, "edge")) == 9, (
@@ -91,7 +81,7 @@ def any_delivery(ctx, before: set[str] | None) -> None:
     (tag,) = new
     for n, case in enumerate(telemetry.delivery_cases(tag)):
         want = telemetry.expected(case.puts)
-        got = _stats(ddb, stats, want)
+        got = telemetry.stats_of(stats, ddb=ddb, devices=want)
         assert got == want, (f"on the backend, case {n}'s devices hold {got}, not the aggregates of "
                              f"their readings {want}")
 

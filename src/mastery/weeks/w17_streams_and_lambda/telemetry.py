@@ -216,15 +216,8 @@ def put(stream_arn: str, puts: list[Put], kinesis=None) -> list[str]:
 def stats_of(table: str, devices, ddb=None) -> dict[str, dict]:
     """The aggregates the stats table holds for ``devices`` (strongly consistent reads), as
     Decimals and ints; a device without an item is absent."""
-    from boto3.dynamodb.types import TypeDeserializer
-
-    ddb, de, out = ddb or aws.client("dynamodb"), TypeDeserializer(), {}
-    for d in sorted(set(devices)):
-        item = ddb.get_item(TableName=table, Key={"device": {"S": d}}, ConsistentRead=True).get("Item")
-        if item:
-            out[d] = {k: (int(de.deserialize(v)) if k in ("readings", "last_seq") else de.deserialize(v))
-                      for k, v in item.items() if k in ("readings", "total_c", "max_c", "last_seq")}
-    return out
+    return aws.items_by_key(table, "device", devices, ("readings", "total_c", "max_c", "last_seq"),
+                            ("readings", "last_seq"), ddb)
 
 
 def quarantined(table: str, ddb=None) -> dict[str, dict]:

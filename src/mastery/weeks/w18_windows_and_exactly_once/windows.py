@@ -200,17 +200,9 @@ def expected(puts: list[Put]) -> tuple[dict[str, dict], set[str]]:
 def windows_of(table: str, keys, ddb=None) -> dict[str, dict]:
     """The aggregates the windows table holds for ``keys`` (strongly consistent reads), as
     Decimals and ints; a window without an item is absent."""
-    from boto3.dynamodb.types import TypeDeserializer
-
     from mastery import aws
 
-    ddb, de, out = ddb or aws.client("dynamodb"), TypeDeserializer(), {}
-    for k in sorted(set(keys)):
-        item = ddb.get_item(TableName=table, Key={"window": {"S": k}}, ConsistentRead=True).get("Item")
-        if item:
-            out[k] = {a: (int(de.deserialize(v)) if a == "readings" else de.deserialize(v))
-                      for a, v in item.items() if a in ("readings", "total_c", "max_c")}
-    return out
+    return aws.items_by_key(table, "window", keys, ("readings", "total_c", "max_c"), ("readings",), ddb)
 
 
 def items_with_prefix(table: str, key: str, prefix, ddb=None) -> set[str]:
