@@ -91,3 +91,51 @@ def test_injected_faults_reach_transactions_and_batches_that_name_the_table(embe
     assert ddb.get_item(TableName=table, Key={"pk": {"S": "hot"}})["Item"]["n"] == {"N": "1"}
     for t in (table, other):
         aws.delete_table(t)
+
+
+def test_cached_lookups_still_answer_each_request_for_itself(embedded):
+    """The emulator caches moto's per-request lookups (its package listing, a response class's
+    methods, parsed JSONPaths: see ``emulator._patch_moto``). Two requests that share a path but
+    not data must still get their own answers: an EventBridge input transformer and a Step
+    Functions state with InputPath and ResultPath, each run twice on different data."""
+    events, sqs, sfn = aws.client("events"), aws.client("sqs"), aws.client("stepfunctions")
+    tag = uuid.uuid4().hex[:6]
+    queue = sqs.create_queue(QueueName=f"pytest-cache-{tag}")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]
+    queue_arn = queue_arn["QueueArn"]
+    rule = f"pytest-cache-{tag}"
+    events.put_rule(Name=rule, EventPattern=json.dumps({"source": [f"pytest.{tag}"]}))
+    events.put_targets(Rule=rule, Targets=[{"Id": "q", "Arn": queue_arn, "InputTransformer": {
+        "InputPathsMap": {"order": "$.detail.order", "qty": "$.detail.qty"},
+        "InputTemplate": '{"o": "<order>", "q": <qty>}'}}])
+    name = f"pytest-cache-{tag}"
+    definition = {"StartAt": "P", "States": {"P": {"Type": "Pass", "InputPath": "$.in",
+                                                   "ResultPath": "$.out", "End": True}}}
+    arn = sfn.create_state_machine(name=name, definition=json.dumps(definition),
+                                   roleArn=aws.role_arn())["stateMachineArn"]
+    try:
+        for order, qty in (("A-1", 1), ("B-2", 7)):
+            events.put_events(Entries=[{"Source": f"pytest.{tag}", "DetailType": "t",
+                                        "Detail": json.dumps({"order": order, "qty": qty})}])
+        bodies = []
+        for _ in range(10):
+            got = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10, WaitTimeSeconds=1)
+            bodies += [json.loads(m["Body"]) for m in got.get("Messages", [])]
+            if len(bodies) == 2:
+                break
+        assert sorted(bodies, key=lambda b: b["o"]) == [{"o": "A-1", "q": 1}, {"o": "B-2", "q": 7}]
+        outputs = []
+        for value in ("first", "second"):
+            ex = sfn.start_execution(stateMachineArn=arn, input=json.dumps({"in": {"v": value}}))
+            for _ in range(100):
+                d = sfn.describe_execution(executionArn=ex["executionArn"])
+                if d["status"] != "RUNNING":
+                    break
+            outputs.append(json.loads(d["output"]))
+        assert outputs == [{"in": {"v": "first"}, "out": {"v": "first"}},
+                           {"in": {"v": "second"}, "out": {"v": "second"}}]
+    finally:
+        events.remove_targets(Rule=rule, Ids=["q"])
+        events.delete_rule(Name=rule)
+        sqs.delete_queue(QueueUrl=queue)
+        sfn.delete_state_machine(stateMachineArn=arn)
