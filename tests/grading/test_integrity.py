@@ -405,6 +405,52 @@ def test_week17_any_delivery_check_draws_the_kernels_cases_itself():
 
 
 @pytest.mark.usefixtures("local_aws")
+def test_week16_checks_read_usage_and_the_shards_themselves():
+    """Week 16: the checks read USAGE and EVENTS from the grading process. Rows a learner writes to
+    look right elsewhere (every event in one partition, a duplicate in a second shard, a quota
+    counter left one short) fail; exactly the stated items pass."""
+    import zlib
+
+    from mastery.weeks.w16_analytics_quotas_cost import checks
+
+    learner = f"w16-{uuid.uuid4().hex[:6]}"
+    ctx = integrity.Context("16-analytics-quotas-cost", learner)
+    ns = aws.namespace(checks.EXERCISE, learner)
+    usage = aws.ensure_table(ns.name("usage"), "pk")
+    events = aws.ensure_table(ns.name("events"), "pk", "sk")
+    ddb = aws.client("dynamodb")
+    adapters = checks.TRUSTED["test-adapters"]
+    want = {"ad-1": ("TaskCreated", {"task_id": "t-1", "title": "plan"}),
+            "ad-2": ("TaskCreated", {"task_id": "t-2", "title": "ship"}),
+            "ad-3": ("TaskUpdated", {"task_id": "t-1", "status": "done", "tenant_id": "adapt-co"})}
+
+    def put(eid, pk=None):
+        kind, data = want[eid]
+        ddb.put_item(TableName=events, Item={
+            "pk": {"S": pk or f"adapt-co#{zlib.crc32(eid.encode()) % checks.SHARDS}"}, "sk": {"S": eid},
+            "tenant": {"S": "adapt-co"}, "event_id": {"S": eid}, "kind": {"S": kind},
+            "payload": {"S": json.dumps(data, sort_keys=True)}})
+
+    for eid in want:
+        put(eid, pk="adapt-co#0")                       # one partition: reads fine, not sharded
+    assert "is in partition adapt-co#0" in _run(adapters, ctx)
+    for eid in want:
+        ddb.delete_item(TableName=events, Key={"pk": {"S": "adapt-co#0"}, "sk": {"S": eid}})
+        put(eid)
+    assert _run(adapters, ctx) is None
+    put("ad-1", pk="adapt-co#5")                        # the same event stored twice
+    assert "4 items of adapt-co" in _run(adapters, ctx)
+    quota = checks.TRUSTED["test-quota"]
+    for pk, n in (("quota-a#2026-11", 5), ("quota-b#2026-11", 3), ("quota-a#2026-12", 0)):
+        ddb.put_item(TableName=usage, Item={"pk": {"S": pk}, "requests": {"N": str(n)}})
+    assert "quota-a#2026-12: 0 vs 1" in _run(quota, ctx)
+    ddb.put_item(TableName=usage, Item={"pk": {"S": "quota-a#2026-12"}, "requests": {"N": "1"}})
+    assert _run(quota, ctx) is None
+    for t in (usage, events):
+        aws.delete_table(t)
+
+
+@pytest.mark.usefixtures("local_aws")
 def test_week15_checks_read_the_stream_and_the_wire_themselves():
     """Week 15: a check reads the test's task stream and the wire from the grading process: a
     connection that got another tenant's frame fails, one that got a frame twice fails, exactly its
