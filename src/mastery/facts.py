@@ -58,6 +58,9 @@ EVENTBRIDGE_PRICING = "https://aws.amazon.com/eventbridge/pricing/"
 LAMBDA_RESERVED = "https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html"
 SQS_MOVE_TASK = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_StartMessageMoveTask.html"
 KINESIS_WINDOWS = "https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-windows.html"
+DDB_PRICING_ONDEMAND = "https://aws.amazon.com/dynamodb/pricing/on-demand/"
+APIGW_THROTTLING = "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html"
+APIGW_USAGE_PLANS = "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html"
 
 
 @dataclass(frozen=True)
@@ -260,6 +263,17 @@ _ROWS = [
          "same time at most (more are throttled)", DDB_STREAMS, checked="2026-12-02"),
     Fact("eventbridge_custom_event_usd_per_million", 1.00, "USD per million custom events published "
          "(each 64 KB chunk is one event)", EVENTBRIDGE_PRICING, checked="2026-12-02"),
+    # ---- per-tenant metering, throttling and cost (week 16; us-east-1, checked 2026-12-02)
+    Fact("dynamodb_ondemand_wru_usd_per_million", 0.625, "USD per million write request units, on-demand, "
+         "Standard table class", DDB_PRICING_ONDEMAND, checked="2026-12-02"),
+    Fact("dynamodb_ondemand_rru_usd_per_million", 0.125, "USD per million read request units, on-demand, "
+         "Standard table class", DDB_PRICING_ONDEMAND, checked="2026-12-02"),
+    Fact("apigw_http_request_usd_per_million", 1.00, "USD per million HTTP API requests (first 300 million "
+         "a month; metered in 512 KB increments)", APIGW_PRICING, checked="2026-12-02"),
+    Fact("apigw_account_rps", 10_000, "requests per second per account and Region across REST, HTTP and "
+         "WebSocket APIs (default quota; token bucket)", APIGW_THROTTLING, checked="2026-12-02"),
+    Fact("apigw_account_burst", 5_000, "requests: the account-level token bucket's burst (default quota)",
+         APIGW_THROTTLING, checked="2026-12-02"),
     # ---- S3 storage and lifecycle (us-east-1, first 50 TB)
     Fact("s3_lifecycle_min_transition_kib", 128,
          "KiB: by default (since September 2024) lifecycle does not transition smaller objects",

@@ -405,6 +405,98 @@ def test_week17_any_delivery_check_draws_the_kernels_cases_itself():
 
 
 @pytest.mark.usefixtures("local_aws")
+def test_week16_checks_read_usage_and_the_shards_themselves():
+    """Week 16: the checks read USAGE and EVENTS from the grading process. Rows a learner writes to
+    look right elsewhere (every event in one partition, a duplicate in a second shard, a quota
+    counter left one short) fail; exactly the stated items pass."""
+    import zlib
+
+    from mastery.weeks.w16_analytics_quotas_cost import checks
+
+    learner = f"w16-{uuid.uuid4().hex[:6]}"
+    ctx = integrity.Context("16-analytics-quotas-cost", learner)
+    ns = aws.namespace(checks.EXERCISE, learner)
+    usage = aws.ensure_table(ns.name("usage"), "pk")
+    events = aws.ensure_table(ns.name("events"), "pk", "sk")
+    ddb = aws.client("dynamodb")
+    adapters = checks.TRUSTED["test-adapters"]
+    want = {"ad-1": ("TaskCreated", {"task_id": "t-1", "title": "plan"}),
+            "ad-2": ("TaskCreated", {"task_id": "t-2", "title": "ship"}),
+            "ad-3": ("TaskUpdated", {"task_id": "t-1", "status": "done", "tenant_id": "adapt-co"})}
+
+    def put(eid, pk=None):
+        kind, data = want[eid]
+        ddb.put_item(TableName=events, Item={
+            "pk": {"S": pk or f"adapt-co#{zlib.crc32(eid.encode()) % checks.SHARDS}"}, "sk": {"S": eid},
+            "tenant": {"S": "adapt-co"}, "event_id": {"S": eid}, "kind": {"S": kind},
+            "payload": {"S": json.dumps(data, sort_keys=True)}})
+
+    for eid in want:
+        put(eid, pk="adapt-co#0")                       # one partition: reads fine, not sharded
+    assert "is in partition adapt-co#0" in _run(adapters, ctx)
+    for eid in want:
+        ddb.delete_item(TableName=events, Key={"pk": {"S": "adapt-co#0"}, "sk": {"S": eid}})
+        put(eid)
+    assert _run(adapters, ctx) is None
+    put("ad-1", pk="adapt-co#5")                        # the same event stored twice
+    assert "4 items of adapt-co" in _run(adapters, ctx)
+    quota = checks.TRUSTED["test-quota"]
+    for pk, n in (("quota-a#2026-11", 5), ("quota-b#2026-11", 3), ("quota-a#2026-12", 0)):
+        ddb.put_item(TableName=usage, Item={"pk": {"S": pk}, "requests": {"N": str(n)}})
+    assert "quota-a#2026-12: 0 vs 1" in _run(quota, ctx)
+    ddb.put_item(TableName=usage, Item={"pk": {"S": "quota-a#2026-12"}, "requests": {"N": "1"}})
+    assert _run(quota, ctx) is None
+    for t in (usage, events):
+        aws.delete_table(t)
+
+
+def test_week16_trusted_check_catches_duplicates_hidden_from_the_kernel(tmp_path):
+    """Week 16: put_event stores every event a second time in the next shard, and the notebook's
+    `ddb` (a name the learner's cell can rebind) is wrapped so that every Query hides the copies:
+    the kernel's test-adapters and test-sharding count each event once, the trusted checks read
+    EVENTS with the grader's own client and find each stored twice."""
+    month, nb_name = "month-04", "16-analytics-quotas-cost.ipynb"
+    course = cohort.Course(tmp_path / "course")
+    course.add_assignment(month)
+    bad = submissions.reference_submission(month, nb_name)
+    c = _cell(bad, "sharding")
+    c.source += (
+        "\n\n\nclass _Tidy:\n"
+        "    def __init__(self, real):\n        self._real = real\n\n"
+        "    def __getattr__(self, name):\n"
+        "        attr = getattr(self._real, name)\n"
+        "        if name != 'query':\n            return attr\n\n"
+        "        def query(**kw):\n"
+        "            if kw.get('Select') == 'COUNT':\n"
+        "                n = len(query(**{k: v for k, v in kw.items() if k != 'Select'})['Items'])\n"
+        "                return {'Count': n, 'ScannedCount': n}\n"
+        "            page = attr(**kw)\n"
+        "            page['Items'] = [i for i in page['Items']\n"
+        "                             if i['pk']['S'].rsplit('#', 1)[1] == str(shard_of(i['sk']['S']))]\n"
+        "            page['Count'] = len(page['Items'])\n"
+        "            return page\n"
+        "        return query\n\n\n"
+        "_put_event = put_event\n\n\n"
+        "def put_event(tenant, event_id, kind, data):\n"
+        "    _put_event(tenant, event_id, kind, data)\n"
+        "    ddb.put_item(TableName=EVENTS, Item={\n"
+        "        'pk': {'S': f'{tenant}#{(shard_of(event_id) + 1) % SHARDS}'}, 'sk': {'S': event_id},\n"
+        "        'tenant': {'S': tenant}, 'event_id': {'S': event_id}, 'kind': {'S': kind},\n"
+        "        'payload': {'S': json.dumps(data, sort_keys=True)}})\n\n\n"
+        "ddb = _Tidy(ddb)\n")
+    course.submit("faker", month, {nb_name: bad})
+    assert course.autograde(month, "faker")["success"]
+    cells = course.score(month, "faker")[nb_name[:-6]].cells
+    out = nbformat.read(course.root / "autograded" / "faker" / month / nb_name, as_version=4)
+    for gid in ("test-adapters", "test-sharding"):
+        assert cells[gid][0] == 0, gid
+        text = json.dumps(_cell(out, gid).outputs)
+        assert "TrustedCheckFailed" in text and "distinct ids" in text, text[:500]
+        assert "expected 3" not in text and "items per shard" not in text, \
+            "the kernel-side test was not fooled: the trick proves nothing"
+
+
+@pytest.mark.usefixtures("local_aws")
 def test_week15_checks_read_the_stream_and_the_wire_themselves():
     """Week 15: a check reads the test's task stream and the wire from the grading process: a
     connection that got another tenant's frame fails, one that got a frame twice fails, exactly its
