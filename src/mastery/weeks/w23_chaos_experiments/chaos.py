@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 
 from botocore.exceptions import ClientError
 
@@ -163,7 +164,7 @@ def create_template(fis, *, description: str, targets: dict, actions: dict, alar
     stops = ([{"source": "aws:cloudwatch:alarm", "value": alarm_arn}] if alarm_arn
              else [{"source": "none"}])
     t = fis.create_experiment_template(
-        clientToken=json.dumps([description, targets, actions, alarm_arn], sort_keys=True)[:64],
+        clientToken=uuid.uuid4().hex,   # a new template each time (a reused token returns the old one)
         description=description, roleArn=aws.role_arn("course-fis-role"), stopConditions=stops,
         targets=targets, actions=actions, tags=tags or {})
     return t["experimentTemplate"]["id"]
