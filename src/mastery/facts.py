@@ -56,6 +56,10 @@ APIGW_WS_QUOTAS = "https://docs.aws.amazon.com/apigateway/latest/developerguide/
 APIGW_PRICING = "https://aws.amazon.com/api-gateway/pricing/"
 EVENTBRIDGE_PRICING = "https://aws.amazon.com/eventbridge/pricing/"
 LAMBDA_RESERVED = "https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html"
+SSM_TIERS = "https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html"
+SSM_QUOTAS = "https://docs.aws.amazon.com/general/latest/gr/ssm.html"
+POWERTOOLS_PARAMETERS = "https://docs.powertools.aws.dev/lambda/python/latest/utilities/parameters/"
+FIS_LAMBDA_ACTIONS = "https://docs.aws.amazon.com/fis/latest/userguide/use-lambda-actions.html"
 SQS_MOVE_TASK = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_StartMessageMoveTask.html"
 KINESIS_WINDOWS = "https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-windows.html"
 DDB_PRICING_ONDEMAND = "https://aws.amazon.com/dynamodb/pricing/on-demand/"
@@ -208,6 +212,21 @@ _ROWS = [
          mention=(r"MaxNumberOfMessagesPerSecond",), says=r"\b500\b"),
     Fact("sqs_move_tasks_per_queue", 1, "active message movement tasks per queue at a time", SQS_MOVE_TASK,
          checked="2026-12-02"),
+    # ---- chaos experiments (week 23; checked 2026-12-02)
+    Fact("ssm_standard_parameter_max_kb", 4, "KB: the largest value of a Standard-tier SSM parameter "
+         "(8 KB Advanced)", SSM_TIERS, checked="2026-12-02"),
+    Fact("ssm_get_parameter_default_tps", 40,
+         "GetParameter(s) transactions per second by default, shared per account and Region "
+         "(higher throughput is a paid setting)", SSM_QUOTAS, checked="2026-12-02"),
+    Fact("powertools_parameters_max_age_s", 5,
+         "seconds Powertools' parameters utility caches a value by default", POWERTOOLS_PARAMETERS,
+         checked="2026-12-02"),
+    Fact("fis_lambda_default_invocation_percentage", 100,
+         "percent of invocations a FIS Lambda action faults when invocationPercentage is omitted",
+         FIS_LAMBDA_ACTIONS, checked="2026-12-02"),
+    Fact("fis_lambda_default_startup_delay_ms", 1_000,
+         "ms of delay aws:lambda:invocation-add-delay adds when startupDelayMilliseconds is omitted",
+         FIS_LAMBDA_ACTIONS, checked="2026-12-02"),
     # ---- DynamoDB
     Fact("dynamodb_partition_rcu", 3_000, "read capacity units per second per partition", DDB_PARTITIONS,
          mention=(r"(?i)\bpartition", r"\bRCU"), says=r"3,000 RCU|3000 RCU|3,000 read"),

@@ -41,6 +41,7 @@ NEW_STANDARD: set[str] = {
     "22-containing-failure",
     "18-windows-and-exactly-once",
     "16-analytics-quotas-cost",
+    "23-chaos-experiments",
 }
 
 

@@ -669,3 +669,43 @@ def test_week18_any_delivery_check_draws_the_kernels_cases_itself():
     assert _run(check, ctx, before={"aaaaaa"}) is None
     aws.delete_table(table)
     aws.delete_table(late)
+
+
+@pytest.mark.usefixtures("local_aws")
+def test_week23_trusted_check_reads_the_parameters_history_itself(tmp_path):
+    """Week 23: the runner does not restore the fault parameters when the stop condition stops the
+    experiment, and rebinds the notebook's `ssm` to a client whose GetParameterHistory reports one
+    more version, the restored one: the kernel's test-stop-condition reads that client and passes,
+    the trusted check reads the backend with its own client and finds the faults still on."""
+    month, nb_name = "month-06", "23-chaos-experiments.ipynb"
+    course = cohort.Course(tmp_path / "course")
+    course.add_assignment(month)
+    bad = submissions.reference_submission(month, nb_name)
+    c = _cell(bad, "runner")
+    restore = "        for p, value in originals.items():"
+    assert c.source.count(restore) == 1
+    on_completion_only = "(originals.items() if status == 'completed' else ())"
+    c.source = c.source.replace(restore, restore.replace("originals.items()", on_completion_only))
+    c.source += (
+        "\n\n_real_ssm = ssm\n\n\n"
+        "class _RosyHistory:\n"
+        "    def __getattr__(self, name):\n"
+        "        return getattr(_real_ssm, name)\n\n"
+        "    def get_parameter_history(self, **kw):\n"
+        "        page = _real_ssm.get_parameter_history(**kw)\n"
+        "        ps = list(page['Parameters'])\n"
+        "        if ps and not page.get('NextToken'):\n"
+        "            last = max(ps, key=lambda p: p['Version'])\n"
+        "            if last['Value'] != DISABLED:\n"
+        "                ps.append({**last, 'Version': last['Version'] + 1, 'Value': DISABLED})\n"
+        "        return {**page, 'Parameters': ps}\n\n\n"
+        "ssm = _RosyHistory()\n")
+    course.submit("rosy", month, {nb_name: bad})
+    assert course.autograde(month, "rosy")["success"]
+    cells = course.score(month, "rosy")[nb_name[:-6]].cells
+    assert cells["test-stop-condition"][0] == 0
+    out = nbformat.read(course.root / "autograded" / "rosy" / month / nb_name, as_version=4)
+    text = json.dumps(_cell(out, "test-stop-condition").outputs)
+    assert "TrustedCheckFailed" in text and "was left at" in text
+    assert "still restores every parameter" not in text, (
+        "the kernel-side test was not fooled: the trick proves nothing")
