@@ -58,6 +58,8 @@ EVENTBRIDGE_PRICING = "https://aws.amazon.com/eventbridge/pricing/"
 LAMBDA_RESERVED = "https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html"
 SQS_MOVE_TASK = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_StartMessageMoveTask.html"
 KINESIS_WINDOWS = "https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-windows.html"
+SQS_FIFO_DEDUP = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues-exactly-once-processing.html"
+SAGEMAKER_CONTAINER = "https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-inference-code.html"
 
 
 @dataclass(frozen=True)
@@ -294,6 +296,12 @@ _ROWS = [
     Fact("focus_version", "1.2",
          "FOCUS version the course's billing data follows (data/cost_analytics, data/finops_estate)",
          FOCUS_SPEC),
+    # ---- week 19: alerts and a model behind an endpoint
+    Fact("sqs_fifo_dedup_interval_s", 300,
+         "seconds: a FIFO queue drops a message whose deduplication id it saw within this interval",
+         SQS_FIFO_DEDUP, mention=(r"(?i)deduplication interval",), says=r"5 minutes|300 s"),
+    Fact("sagemaker_container_response_s", 60,
+         "seconds a real-time endpoint's model container has to answer an invocation", SAGEMAKER_CONTAINER),
 ]
 
 FACTS: dict[str, Fact] = {f.name: f for f in _ROWS}

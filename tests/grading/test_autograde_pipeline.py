@@ -40,6 +40,7 @@ NEW_STANDARD: set[str] = {
     "15-real-time-updates",
     "22-containing-failure",
     "18-windows-and-exactly-once",
+    "19-anomalies-on-the-stream",
 }
 
 
