@@ -612,16 +612,18 @@ def test_week19_checks_read_the_alert_queues_themselves():
 @pytest.mark.slow
 @pytest.mark.usefixtures("local_aws")
 def test_week19_trusted_check_catches_duplicates_hidden_by_a_wrapped_client(tmp_path):
-    """Week 19: a handler that re-alerts on every delivery (no dedupe by reading id) rebinds the
-    notebook's `sqs` to a wrapper whose ReceiveMessage hides repeated alerts: the kernel's tests,
-    which read the queue through `sqs`, see each alert once and pass; the trusted checks read the
-    queue with their own client and find the duplicates."""
+    """Week 19: a handler that sends every alert twice (its own retry after an ambiguous timeout
+    whose first attempt had landed) rebinds the notebook's `sqs` to a wrapper whose ReceiveMessage
+    hides repeated alerts: the kernel's tests, which read the queue through `sqs`, see each alert
+    once and pass; the trusted checks read the queue with their own client and find the duplicates."""
     month, nb_name = "month-05", "19-anomalies-on-the-stream.ipynb"
     course = cohort.Course(tmp_path / "course")
     course.add_assignment(month)
     bad = submissions.reference_submission(month, nb_name)
     c = _cell(bad, "handler")
-    c.source = c.source.replace("        if seq <= last_seq:\n            continue", "        pass")
+    send = "sqs.send_message(QueueUrl=ALERTS, MessageBody=json.dumps(body))"
+    assert send in c.source
+    c.source = c.source.replace(send, f"{send}\n                {send}")
     c.source += (
         "\n\n\nclass _Hiding:\n"
         "    def __init__(self, real):\n"
@@ -639,11 +641,12 @@ def test_week19_trusted_check_catches_duplicates_hidden_by_a_wrapped_client(tmp_
         "        return {**out, 'Messages': keep}\n\n\n"
         "_SHOWN = set()\n"
         "sqs = _Hiding(sqs)\n")
-    assert "pass" in c.source
     course.submit("hider", month, {nb_name: bad})
     assert course.autograde(month, "hider")["success"]
     cells = course.score(month, "hider")[nb_name[:-6]].cells
-    assert cells["test-producer-duplicates"][0] == 0 and cells["test-batch-retry"][0] == 0
+    for test in ("test-planted", "test-producer-duplicates", "test-batch-retry", "test-threshold"):
+        assert cells[test][0] == 0, test
     out = nbformat.read(course.root / "autograded" / "hider" / month / nb_name, as_version=4)
-    text = json.dumps(_cell(out, "test-batch-retry").outputs)
-    assert "TrustedCheckFailed" in text and "more than once" in text
+    text = json.dumps(_cell(out, "test-planted").outputs)
+    assert "TrustedCheckFailed" in text and "on the backend" in text and "more than once" in text
+    assert "the alert queue after" not in text, "the kernel-side test was not fooled: it proves nothing"
