@@ -55,6 +55,7 @@ GRADED = {
     "retry": dict(seed=1947, devices=3, readings=22),
     "dup": dict(seed=1914, devices=3, readings=22, duplicates=0.5),
     "thr": dict(seed=1904, devices=2, readings=22),
+    "visible": dict(seed=1960, devices=3, readings=22),   # test-visible, under a fresh device prefix
 }
 
 
