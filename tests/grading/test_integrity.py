@@ -641,12 +641,14 @@ def test_week19_trusted_check_catches_duplicates_hidden_by_a_wrapped_client(tmp_
         "        return {**out, 'Messages': keep}\n\n\n"
         "_SHOWN = set()\n"
         "sqs = _Hiding(sqs)\n")
-    course.submit("hider", month, {nb_name: bad})
-    assert course.autograde(month, "hider")["success"]
-    cells = course.score(month, "hider")[nb_name[:-6]].cells
+    learner = f"hider{uuid.uuid4().hex[:6]}"   # its queues are new even on a reused emulator
+    course.submit(learner, month, {nb_name: bad})
+    assert course.autograde(month, learner)["success"]
+    cells = course.score(month, learner)[nb_name[:-6]].cells
     for test in ("test-planted", "test-producer-duplicates", "test-batch-retry", "test-threshold"):
         assert cells[test][0] == 0, test
-    out = nbformat.read(course.root / "autograded" / "hider" / month / nb_name, as_version=4)
+    out = nbformat.read(course.root / "autograded" / learner / month / nb_name, as_version=4)
     text = json.dumps(_cell(out, "test-planted").outputs)
-    assert "TrustedCheckFailed" in text and "on the backend" in text and "more than once" in text
+    assert "TrustedCheckFailed" in text and "on the backend" in text
+    assert "more than once" in text or "left invisible" in text   # the repeats hidden, or still in flight
     assert "the alert queue after" not in text, "the kernel-side test was not fooled: it proves nothing"

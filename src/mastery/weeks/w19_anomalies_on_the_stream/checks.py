@@ -11,6 +11,7 @@ queue can change them.
 from __future__ import annotations
 
 from mastery.weeks.w19_anomalies_on_the_stream import anomalies
+from mastery.weeks.w22_containing_failure.breakers import queue_depth
 
 EXERCISE = "m05-anomalies"  # the exercise's namespace (its setup cell)
 
@@ -22,7 +23,11 @@ def _alerts(ctx, name: str) -> list[str]:
         url = sqs.get_queue_url(QueueName=queue)["QueueUrl"]
     except sqs.exceptions.QueueDoesNotExist:
         raise AssertionError(f"on the backend there is no alert queue {queue}") from None
-    return anomalies.queue_alerts(url, sqs)
+    got = anomalies.queue_alerts(url, sqs)
+    depth = queue_depth(sqs, url)   # visible + in flight: a message kept invisible counts
+    assert depth == len(got), (f"on the backend, the alert queue {queue} holds {depth} messages, of which "
+                               f"only {len(got)} could be read: the others were received and left invisible")
+    return got
 
 
 def _graded(prefix: str):
