@@ -65,6 +65,8 @@ KINESIS_WINDOWS = "https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis
 DDB_PRICING_ONDEMAND = "https://aws.amazon.com/dynamodb/pricing/on-demand/"
 APIGW_THROTTLING = "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html"
 APIGW_USAGE_PLANS = "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html"
+SQS_FIFO_DEDUP = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues-exactly-once-processing.html"
+SAGEMAKER_CONTAINER = "https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-inference-code.html"
 
 
 @dataclass(frozen=True)
@@ -327,6 +329,12 @@ _ROWS = [
     Fact("focus_version", "1.2",
          "FOCUS version the course's billing data follows (data/cost_analytics, data/finops_estate)",
          FOCUS_SPEC),
+    # ---- week 19: alerts and a model behind an endpoint
+    Fact("sqs_fifo_dedup_interval_s", 300,
+         "seconds: a FIFO queue drops a message whose deduplication id it saw within this interval",
+         SQS_FIFO_DEDUP, mention=(r"(?i)deduplication interval",), says=r"5 minutes|300 s"),
+    Fact("sagemaker_container_response_s", 60,
+         "seconds a real-time endpoint's model container has to answer an invocation", SAGEMAKER_CONTAINER),
 ]
 
 FACTS: dict[str, Fact] = {f.name: f for f in _ROWS}

@@ -42,6 +42,7 @@ NEW_STANDARD: set[str] = {
     "18-windows-and-exactly-once",
     "16-analytics-quotas-cost",
     "23-chaos-experiments",
+    "19-anomalies-on-the-stream",
 }
 
 

@@ -709,3 +709,78 @@ def test_week23_trusted_check_reads_the_parameters_history_itself(tmp_path):
     assert "TrustedCheckFailed" in text and "was left at" in text
     assert "still restores every parameter" not in text, (
         "the kernel-side test was not fooled: the trick proves nothing")
+
+
+@pytest.mark.usefixtures("local_aws")
+def test_week19_checks_read_the_alert_queues_themselves():
+    """Week 19: the checks read each test's alert queue with the grading process's own SQS client
+    and recompute the rules' alerts from the seeded streams and the hand-made cases: a missing
+    alert, a duplicate and an alert the rules do not send each fail."""
+    from mastery.weeks.w19_anomalies_on_the_stream import anomalies, checks
+
+    learner = f"w19-{uuid.uuid4().hex[:6]}"
+    ctx = integrity.Context("19-anomalies-on-the-stream", learner)
+    ns, sqs = aws.namespace(checks.EXERCISE, learner), aws.client("sqs")
+    assert "no alert queue" in _run(checks.TRUSTED["test-suppression"], ctx)
+
+    def send(name, ids):
+        url = anomalies.empty_queue(ns.name(f"alerts-{name}"), sqs)
+        for a in ids:
+            sqs.send_message(QueueUrl=url, MessageBody=json.dumps({"alert": a}))
+
+    send("sup", ["sup-001#11", "sup-001#13", "sup-002#11"])
+    assert _run(checks.TRUSTED["test-suppression"], ctx) is None
+    send("sup", ["sup-001#11", "sup-001#12", "sup-001#13", "sup-002#11"])
+    assert "sup-001#12" in _run(checks.TRUSTED["test-suppression"], ctx)
+    want = anomalies.alerts(anomalies.graded("retry").puts)
+    send("retry", want)
+    assert _run(checks.TRUSTED["test-batch-retry"], ctx) is None
+    send("retry", want + want[:1])
+    assert "more than once" in _run(checks.TRUSTED["test-batch-retry"], ctx)
+    send("retry", want[1:])
+    assert "missing" in _run(checks.TRUSTED["test-batch-retry"], ctx)
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("local_aws")
+def test_week19_trusted_check_catches_duplicates_hidden_by_a_wrapped_client(tmp_path):
+    """Week 19: a handler that sends every alert twice (its own retry after an ambiguous timeout
+    whose first attempt had landed) rebinds the notebook's `sqs` to a wrapper whose ReceiveMessage
+    hides repeated alerts: the kernel's tests, which read the queue through `sqs`, see each alert
+    once and pass; the trusted checks read the queue with their own client and find the duplicates."""
+    month, nb_name = "month-05", "19-anomalies-on-the-stream.ipynb"
+    course = cohort.Course(tmp_path / "course")
+    course.add_assignment(month)
+    bad = submissions.reference_submission(month, nb_name)
+    c = _cell(bad, "handler")
+    send = "sqs.send_message(QueueUrl=ALERTS, MessageBody=json.dumps(body))"
+    assert send in c.source
+    c.source = c.source.replace(send, f"{send}\n                {send}")
+    c.source += (
+        "\n\n\nclass _Hiding:\n"
+        "    def __init__(self, real):\n"
+        "        self._real = real\n\n"
+        "    def __getattr__(self, name):\n"
+        "        return getattr(self._real, name)\n\n"
+        "    def receive_message(self, **kw):\n"
+        "        out = self._real.receive_message(**kw)\n"
+        "        seen, keep = set(), []\n"
+        "        for m in out.get('Messages', []):\n"
+        "            a = json.loads(m['Body'])['alert']\n"
+        "            if (kw['QueueUrl'], a) not in _SHOWN:\n"
+        "                _SHOWN.add((kw['QueueUrl'], a))\n"
+        "                keep.append(m)\n"
+        "        return {**out, 'Messages': keep}\n\n\n"
+        "_SHOWN = set()\n"
+        "sqs = _Hiding(sqs)\n")
+    learner = f"hider{uuid.uuid4().hex[:6]}"   # its queues are new even on a reused emulator
+    course.submit(learner, month, {nb_name: bad})
+    assert course.autograde(month, learner)["success"]
+    cells = course.score(month, learner)[nb_name[:-6]].cells
+    for test in ("test-planted", "test-producer-duplicates", "test-batch-retry", "test-threshold"):
+        assert cells[test][0] == 0, test
+    out = nbformat.read(course.root / "autograded" / learner / month / nb_name, as_version=4)
+    text = json.dumps(_cell(out, "test-planted").outputs)
+    assert "TrustedCheckFailed" in text and "on the backend" in text
+    assert "more than once" in text or "left invisible" in text   # the repeats hidden, or still in flight
+    assert "the alert queue after" not in text, "the kernel-side test was not fooled: it proves nothing"
