@@ -739,6 +739,22 @@ def test_week19_checks_read_the_alert_queues_themselves():
     assert "more than once" in _run(checks.TRUSTED["test-batch-retry"], ctx)
     send("retry", want[1:])
     assert "missing" in _run(checks.TRUSTED["test-batch-retry"], ctx)
+    # test-per-device: its cases are drawn again by the check; one alert per device per case
+    cases = anomalies.per_device_cases()
+    assert cases == anomalies.per_device_cases() and len(cases) == anomalies.PER_DEVICE_DRAWS + 1
+    right = [f"q0123abx{n}-{a}" for n in range(len(cases)) for a in ("a#11", "b#12")]
+    send("props", right)
+    assert _run(checks.TRUSTED["test-per-device"], ctx) is None
+    send("props", right[:-1])   # the last case's second device never alerted
+    assert f"q0123abx{len(cases) - 1}-b#12" in _run(checks.TRUSTED["test-per-device"], ctx)
+    send("props", right + right[:1])
+    assert "q0123abx0-a#11" in _run(checks.TRUSTED["test-per-device"], ctx)
+    send("props", right + ["q0123abx0-a#12"])
+    assert "unexpected" in _run(checks.TRUSTED["test-per-device"], ctx)
+    send("props", right + ["q4567cdx0-a#11"])   # a second run of the cell
+    assert "2 runs" in _run(checks.TRUSTED["test-per-device"], ctx)
+    send("props", [])
+    assert "0 runs" in _run(checks.TRUSTED["test-per-device"], ctx)
 
 
 @pytest.mark.slow

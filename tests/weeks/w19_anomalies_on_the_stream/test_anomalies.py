@@ -113,7 +113,8 @@ def test_precision_recall_and_problems():
 
 def test_the_trusted_checks_cover_every_state_based_hidden_test():
     assert set(checks.TRUSTED) == {"test-planted", "test-producer-duplicates", "test-batch-retry",
-                                   "test-throttled", "test-threshold", "test-warmup", "test-suppression"}
+                                   "test-throttled", "test-threshold", "test-warmup", "test-suppression",
+                                   "test-per-device"}
 
 
 def test_in_process_endpoint_has_the_runtime_shape():

@@ -279,3 +279,20 @@ def empty_queue(name: str, sqs=None) -> str:
     url = aws.ensure_queue(name, sqs=sqs)
     empty(sqs, url)
     return url
+
+
+PER_DEVICE_DRAWS = 6   # seeded interleavings of test-per-device, after its explicit case
+
+
+def per_device_cases() -> list[tuple[list[int], int]]:
+    """test-per-device's cases: ``(order, batch)``, the order in which two devices' 12 readings
+    each are interleaved (0: the first device's next reading, 1: the second's; each device's
+    own order kept) and the batch size the handler gets. First the second device entirely
+    before the first in one batch of 6, then derandomized Hypothesis draws, the same list in the
+    kernel and in the grader's trusted check (:func:`mastery.draws.draws`)."""
+    from hypothesis import strategies as st
+
+    from mastery.draws import draws
+
+    orders = st.lists(st.sampled_from([0, 1]), min_size=24, max_size=24)
+    return draws(st.tuples(orders, st.integers(1, 6)), PER_DEVICE_DRAWS, examples=(([1] * 24, 6),))

@@ -10,6 +10,8 @@ queue can change them.
 
 from __future__ import annotations
 
+import re
+
 from mastery.weeks.w19_anomalies_on_the_stream import anomalies
 from mastery.weeks.w22_containing_failure.breakers import queue_depth
 
@@ -46,6 +48,27 @@ def _crafted(name: str):
     return check
 
 
+_PER_DEVICE = re.compile(r"q([0-9a-f]{6})x(\d+)-[ab]#\d+")
+
+
+def per_device(ctx) -> None:
+    """test-per-device: each of its cases (:func:`anomalies.per_device_cases`, drawn again here)
+    ran two new devices, ``q<run>x<case>-a`` and ``-b``, whose readings give exactly one alert
+    each (``-a#11``, ``-b#12``) in any interleaving: the queue must hold those and nothing else,
+    for one run of the cell."""
+    cases = anomalies.per_device_cases()
+    got = _alerts(ctx, "props")
+    runs = {m.group(1) for a in got if (m := _PER_DEVICE.fullmatch(a))}
+    assert len(runs) == 1, (f"on the backend, the alert queue holds alerts of {len(runs)} runs of the "
+                            f"test's {len(cases)} interleavings, not one: {got[:4]}")
+    run = runs.pop()
+    want = sorted(f"q{run}x{n}-{alert}" for n in range(len(cases)) for alert in ("a#11", "b#12"))
+    assert got == want, (f"on the backend, the alert queue holds {len(got)} alerts for the test's "
+                         f"{len(cases)} interleavings of two devices, not exactly one per device: missing "
+                         f"{sorted(set(want) - set(got))[:4]}, unexpected or repeated "
+                         f"{sorted(set(a for a in got if got.count(a) > 1 or a not in want))[:4]}")
+
+
 TRUSTED = {
     "test-planted": _graded("full"),
     "test-producer-duplicates": _graded("dup"),
@@ -54,4 +77,5 @@ TRUSTED = {
     "test-threshold": _crafted("edge"),
     "test-warmup": _crafted("warm"),
     "test-suppression": _crafted("sup"),
+    "test-per-device": per_device,
 }
