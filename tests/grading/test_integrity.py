@@ -555,6 +555,8 @@ def test_week15_trusted_check_catches_a_broadcast_hidden_from_the_kernel(tmp_pat
     assert "TrustedCheckFailed" in text and "on the backend" in text
     assert "did not receive exactly their tenant" not in text, (
         "the kernel-side test was not fooled: the trick proves nothing")
+
+
 @pytest.mark.slow
 @pytest.mark.usefixtures("local_aws")
 def test_week22_trusted_check_reads_the_dlq_the_spec_names(tmp_path):

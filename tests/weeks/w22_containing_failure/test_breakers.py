@@ -117,5 +117,12 @@ def test_trusted_checks_read_the_queues_themselves():
     assert "1 lost" in integrity.run_trusted(redrive, ctx)
     sqs.send_message(QueueUrl=target, MessageBody=moved[0])
     assert integrity.run_trusted(redrive, ctx) is None
+
+    fixed = checks.TRUSTED["test-redrive-after-fix"]   # the poison run's queues, both drained
+    assert "1 message(s) left in the source queue" in integrity.run_trusted(fixed, ctx)
+    breakers.empty(sqs, url)
+    assert "3 message(s) left in the DLQ" in integrity.run_trusted(fixed, ctx)
+    breakers.empty(sqs, dlq)
+    assert integrity.run_trusted(fixed, ctx) is None
     for u in (url, dlq, rdlq, target):
         sqs.delete_queue(QueueUrl=u)
