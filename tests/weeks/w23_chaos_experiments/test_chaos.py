@@ -141,3 +141,12 @@ def test_trusted_checks_read_the_parameters_histories():
         ssm.put_parameter(Name=chaos.param_name(f), Value=chaos.DISABLED, Type="String", Overwrite=True)
     assert integrity.run_trusted(stop, ctx) is None
     cw.delete_alarms(AlarmNames=[ns.name(checks.STOP_ALARM)])
+
+    early = checks.TRUSTED["test-alarm-at-start"]   # nothing may be written: one version only
+    assert "ParameterNotFound" in integrity.run_trusted(early, ctx)   # no parameter at all: no fleet
+    first = chaos.make_fleet(ns, {checks.EARLY_FUNCTION: {"chaos": "opt-in", "tier": "early"}})
+    assert integrity.run_trusted(early, ctx) is None
+    name = chaos.param_name(first[checks.EARLY_FUNCTION])
+    for v in (on, chaos.DISABLED):   # injected, then restored: still a write the spec forbids
+        ssm.put_parameter(Name=name, Value=v, Type="String", Overwrite=True)
+    assert "must not write" in integrity.run_trusted(early, ctx)

@@ -88,5 +88,19 @@ def restored_after_a_crash(ctx) -> None:
     _restored_after_running(ssm, ns, RAISE_FLEET, "raised")
 
 
+EARLY_FUNCTION = "early-a"   # test-alarm-at-start: its one target, whose alarm is in ALARM already
+
+
+def untouched_when_the_alarm_is_already_on(ctx) -> None:
+    """test-alarm-at-start: a stop condition in ALARM before the start means nothing runs, so the
+    target's fault parameter was never written (one version: the fleet's disabled value)."""
+    ssm, ns = ctx.client("ssm"), ctx.namespace(EXERCISE)
+    versions = _history(ssm, ns, EARLY_FUNCTION)
+    assert versions == [DISABLED], (
+        f"on the backend, {param_name(ns.name(EARLY_FUNCTION))} has the versions {versions}: an experiment "
+        f"whose stop condition is already in ALARM must not write any fault parameter")
+
+
 TRUSTED = {"test-blast-radius": blast_radius_on_the_backend, "test-stop-condition": stopped_and_restored,
-           "test-step-raises": restored_after_a_crash}
+           "test-step-raises": restored_after_a_crash,
+           "test-alarm-at-start": untouched_when_the_alarm_is_already_on}
