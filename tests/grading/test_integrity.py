@@ -18,6 +18,17 @@ from mastery.grading import cohort, integrity, submissions
 MONTH, NB = "month-03", "10-finops-governance.ipynb"
 
 
+def _graded(tmp_path, month: str, nb_name: str, learner: str, nb):
+    """Grade one hostile submission of ``nb_name`` alone, in a course of its own, as an instructor
+    would: its cells' (score, max) and the autograded notebook (where the feedback says why)."""
+    course = cohort.Course(tmp_path / "course")
+    course.add_assignment(month)
+    course.submit(learner, month, {nb_name: nb})
+    assert course.autograde(month, learner)["success"]
+    cells = course.score(month, learner)[nb_name[:-6]].cells
+    return cells, nbformat.read(course.root / "autograded" / learner / month / nb_name, as_version=4)
+
+
 def test_fingerprints_are_the_same_in_another_process():
     other = subprocess.run([sys.executable, "-c", "import json; from mastery.grading import integrity; "
                             "print(json.dumps(integrity.fingerprints()))"],
@@ -87,12 +98,8 @@ def test_week4_trusted_check_catches_an_alias_faked_in_the_kernel(tmp_path):
     month, name = "month-01", "04-canary-releases.ipynb"
     wa = next(w for w in submissions.wrong_answers()
               if w.notebook == name and w.name == "fakes_alias_readback")
-    course = cohort.Course(tmp_path / "course")
-    course.add_assignment(month)
-    course.submit("hostile", month, {name: submissions.patched_submission(wa)})
-    assert course.autograde(month, "hostile")["success"]
-    assert course.score(month, "hostile")[name[:-6]].cells["test-controller-rollback"][0] == 0
-    out = nbformat.read(course.root / "autograded" / "hostile" / month / name, as_version=4)
+    cells, out = _graded(tmp_path, month, name, "hostile", submissions.patched_submission(wa))
+    assert cells["test-controller-rollback"][0] == 0
     errors = [o for o in _cell(out, "test-controller-rollback").outputs if o.get("output_type") == "error"]
     assert [o["ename"] for o in errors] == ["TrustedCheckFailed"], errors  # the kernel's test was fooled
     assert "after a rollback from 100 %" in errors[0]["evalue"]
@@ -106,14 +113,9 @@ def test_week8_alarms_faked_in_the_client_lose_the_points_through_the_trusted_ch
     DescribeAlarms finds no alarm, and only that test loses its points."""
     month, nb_name = "month-02", "08-observability-slos.ipynb"
     wa = next(w for w in submissions.wrong_answers() if w.name == "alarms_faked_in_client")
-    course = cohort.Course(tmp_path / "course")
-    course.add_assignment(month)
-    course.submit("faker", month, {nb_name: submissions.patched_submission(wa)})
-    assert course.autograde(month, "faker")["success"]
-    cells = course.score(month, "faker")[nb_name[:-6]].cells
+    cells, out = _graded(tmp_path, month, nb_name, "faker", submissions.patched_submission(wa))
     assert cells["test-cloudwatch-alarms"][0] == 0
     assert all(v[0] == v[1] for k, v in cells.items() if "test" in k and k != "test-cloudwatch-alarms"), cells
-    out = nbformat.read(course.root / "autograded" / "faker" / month / nb_name, as_version=4)
     text = json.dumps(_cell(out, "test-cloudwatch-alarms").outputs)
     assert "TrustedCheckFailed" in text and "the backend has the alarms []" in text
 
@@ -350,8 +352,6 @@ def test_week21_trusted_check_catches_a_double_fill_hidden_from_the_kernel(tmp_p
     learner's cell can rebind, unlike the course's functions) is made to report only the fill that
     was returned: the kernel's test-lost-reply passes, the trusted check counts two fills."""
     month, nb_name = "month-06", "21-failure-is-normal.ipynb"
-    course = cohort.Course(tmp_path / "course")
-    course.add_assignment(month)
     bad = submissions.reference_submission(month, nb_name)
     c = _cell(bad, "place-order")
     c.source += ("\n\n_place_order = place_order\n\n\ndef place_order(key, order):\n"
@@ -363,11 +363,8 @@ def test_week21_trusted_check_catches_a_double_fill_hidden_from_the_kernel(tmp_p
                  "def fills_of(key):\n"
                  "    record = _record(key)\n"
                  "    return [json.loads(record['result']['S'])] if record and 'result' in record else []\n")
-    course.submit("faker", month, {nb_name: bad})
-    assert course.autograde(month, "faker")["success"]
-    cells = course.score(month, "faker")[nb_name[:-6]].cells
+    cells, out = _graded(tmp_path, month, nb_name, "faker", bad)
     assert cells["test-lost-reply"][0] == 0
-    out = nbformat.read(course.root / "autograded" / "faker" / month / nb_name, as_version=4)
     text = json.dumps(_cell(out, "test-lost-reply").outputs)
     assert "TrustedCheckFailed" in text and "more than one fill" in text
     assert "must not fill again" not in text, "the kernel-side test was not fooled: the trick proves nothing"
@@ -456,8 +453,6 @@ def test_week16_trusted_check_catches_duplicates_hidden_from_the_kernel(tmp_path
     the kernel's test-adapters and test-sharding count each event once, the trusted checks read
     EVENTS with the grader's own client and find each stored twice."""
     month, nb_name = "month-04", "16-analytics-quotas-cost.ipynb"
-    course = cohort.Course(tmp_path / "course")
-    course.add_assignment(month)
     bad = submissions.reference_submission(month, nb_name)
     c = _cell(bad, "sharding")
     c.source += (
@@ -484,10 +479,7 @@ def test_week16_trusted_check_catches_duplicates_hidden_from_the_kernel(tmp_path
         "        'tenant': {'S': tenant}, 'event_id': {'S': event_id}, 'kind': {'S': kind},\n"
         "        'payload': {'S': json.dumps(data, sort_keys=True)}})\n\n\n"
         "ddb = _Tidy(ddb)\n")
-    course.submit("faker", month, {nb_name: bad})
-    assert course.autograde(month, "faker")["success"]
-    cells = course.score(month, "faker")[nb_name[:-6]].cells
-    out = nbformat.read(course.root / "autograded" / "faker" / month / nb_name, as_version=4)
+    cells, out = _graded(tmp_path, month, nb_name, "faker", bad)
     for gid in ("test-adapters", "test-sharding"):
         assert cells[gid][0] == 0, gid
         text = json.dumps(_cell(out, gid).outputs)
@@ -536,8 +528,6 @@ def test_week15_trusted_check_catches_a_broadcast_hidden_from_the_kernel(tmp_pat
     `frames_of` helper (a name the learner's cell can rebind) is made to show each connection only
     its own tenant's frames: the kernel's test-fan-out passes, the trusted check reads the wire."""
     month, nb_name = "month-04", "15-real-time-updates.ipynb"
-    course = cohort.Course(tmp_path / "course")
-    course.add_assignment(month)
     bad = submissions.reference_submission(month, nb_name)
     c = _cell(bad, "handler")
     c.source += ("\n\n\ndef _connections(tenant):\n"
@@ -546,11 +536,8 @@ def test_week15_trusted_check_catches_a_broadcast_hidden_from_the_kernel(tmp_pat
                  "def frames_of(connection_id):\n"
                  "    return [f for f in realtime.received(WIRE, connection_id, ddb=ddb)\n"
                  "            if connection_id.startswith(f['tenant'] + '-')]\n")
-    course.submit("faker", month, {nb_name: bad})
-    assert course.autograde(month, "faker")["success"]
-    cells = course.score(month, "faker")[nb_name[:-6]].cells
+    cells, out = _graded(tmp_path, month, nb_name, "faker", bad)
     assert cells["test-fan-out"][0] == 0
-    out = nbformat.read(course.root / "autograded" / "faker" / month / nb_name, as_version=4)
     text = json.dumps(_cell(out, "test-fan-out").outputs)
     assert "TrustedCheckFailed" in text and "on the backend" in text
     assert "did not receive exactly their tenant" not in text, (
@@ -565,8 +552,6 @@ def test_week22_trusted_check_reads_the_dlq_the_spec_names(tmp_path):
     failed: the kernel's test-dlq-contents reads the decoy and passes, the trusted check reads the
     queue the spec names (`name-dlq`) and finds the good messages there."""
     month, nb_name = "month-06", "22-containing-failure.ipynb"
-    course = cohort.Course(tmp_path / "course")
-    course.add_assignment(month)
     bad = submissions.reference_submission(month, nb_name)
     c = _cell(bad, "queues")
     c.source += (
@@ -588,11 +573,8 @@ def test_week22_trusted_check_reads_the_dlq_the_spec_names(tmp_path):
         "    for body in dict.fromkeys(failed):\n"
         "        sqs.send_message(QueueUrl=queue_url + '-view', MessageBody=body)\n"
         "    return report\n")
-    course.submit("decoy", month, {nb_name: bad})
-    assert course.autograde(month, "decoy")["success"]
-    cells = course.score(month, "decoy")[nb_name[:-6]].cells
+    cells, out = _graded(tmp_path, month, nb_name, "decoy", bad)
     assert cells["test-dlq-contents"][0] == 0
-    out = nbformat.read(course.root / "autograded" / "decoy" / month / nb_name, as_version=4)
     text = json.dumps(_cell(out, "test-dlq-contents").outputs)
     assert "TrustedCheckFailed" in text and "on the backend, the DLQ holds" in text
     assert "messages: it holds" not in text, "the kernel-side test was not fooled: the trick proves nothing"
@@ -680,8 +662,6 @@ def test_week23_trusted_check_reads_the_parameters_history_itself(tmp_path):
     more version, the restored one: the kernel's test-stop-condition reads that client and passes,
     the trusted check reads the backend with its own client and finds the faults still on."""
     month, nb_name = "month-06", "23-chaos-experiments.ipynb"
-    course = cohort.Course(tmp_path / "course")
-    course.add_assignment(month)
     bad = submissions.reference_submission(month, nb_name)
     c = _cell(bad, "runner")
     restore = "        for p, value in originals.items():"
@@ -702,11 +682,8 @@ def test_week23_trusted_check_reads_the_parameters_history_itself(tmp_path):
         "                ps.append({**last, 'Version': last['Version'] + 1, 'Value': DISABLED})\n"
         "        return {**page, 'Parameters': ps}\n\n\n"
         "ssm = _RosyHistory()\n")
-    course.submit("rosy", month, {nb_name: bad})
-    assert course.autograde(month, "rosy")["success"]
-    cells = course.score(month, "rosy")[nb_name[:-6]].cells
+    cells, out = _graded(tmp_path, month, nb_name, "rosy", bad)
     assert cells["test-stop-condition"][0] == 0
-    out = nbformat.read(course.root / "autograded" / "rosy" / month / nb_name, as_version=4)
     text = json.dumps(_cell(out, "test-stop-condition").outputs)
     assert "TrustedCheckFailed" in text and "was left at" in text
     assert "still restores every parameter" not in text, (
@@ -767,8 +744,6 @@ def test_week19_trusted_check_catches_duplicates_hidden_by_a_wrapped_client(tmp_
     hides repeated alerts: the kernel's tests, which read the queue through `sqs`, see each alert
     once and pass; the trusted checks read the queue with their own client and find the duplicates."""
     month, nb_name = "month-05", "19-anomalies-on-the-stream.ipynb"
-    course = cohort.Course(tmp_path / "course")
-    course.add_assignment(month)
     bad = submissions.reference_submission(month, nb_name)
     c = _cell(bad, "handler")
     send = "sqs.send_message(QueueUrl=ALERTS, MessageBody=json.dumps(body))"
@@ -792,12 +767,9 @@ def test_week19_trusted_check_catches_duplicates_hidden_by_a_wrapped_client(tmp_
         "_SHOWN = set()\n"
         "sqs = _Hiding(sqs)\n")
     learner = f"hider{uuid.uuid4().hex[:6]}"   # its queues are new even on a reused emulator
-    course.submit(learner, month, {nb_name: bad})
-    assert course.autograde(month, learner)["success"]
-    cells = course.score(month, learner)[nb_name[:-6]].cells
+    cells, out = _graded(tmp_path, month, nb_name, learner, bad)
     for test in ("test-planted", "test-producer-duplicates", "test-batch-retry", "test-threshold"):
         assert cells[test][0] == 0, test
-    out = nbformat.read(course.root / "autograded" / learner / month / nb_name, as_version=4)
     text = json.dumps(_cell(out, "test-planted").outputs)
     assert "TrustedCheckFailed" in text and "on the backend" in text
     assert "more than once" in text or "left invisible" in text   # the repeats hidden, or still in flight
