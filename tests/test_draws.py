@@ -85,3 +85,103 @@ def test_the_graded_kernel_draws_blind_to_local_modules():
                                       "from mastery.draws import blind_hypothesis_on_import\n"
                                       "blind_hypothesis_on_import()")
     assert late_constants == 0 and late == blind
+
+
+TEXT_DRAWS = """
+from hypothesis import strategies as st
+from mastery.draws import draws
+print(repr(draws(st.tuples(st.text(max_size=6), st.text(st.characters(codec="ascii"), max_size=6)), 60)))
+"""
+
+
+def _draw_text_in(folder) -> str:
+    env = {k: v for k, v in os.environ.items() if k != "HYPOTHESIS_STORAGE_DIRECTORY"}
+    return subprocess.run([sys.executable, "-c", TEXT_DRAWS], cwd=folder, capture_output=True, text=True,
+                          check=True, env={**env, "PYTHONHASHSEED": "0"}).stdout.strip()
+
+
+def test_seeded_unicode_tables_are_read_and_change_no_draw(tmp_path):
+    """A graded kernel starts in an empty folder; the sandbox seeds Hypothesis's Unicode tables
+    there (mastery.draws.seed_unicode_tables) so that st.text() does not compute them in every
+    grading. Seeded or not, the same draws; and the seeded tables are the ones read (a doctored
+    table in the folder changes what is drawn, so the seeding is what saves the computation)."""
+    import unicodedata
+
+    from mastery.draws import seed_unicode_tables
+
+    seeded, bare, doctored = (tmp_path / n for n in ("seeded", "bare", "doctored"))
+    for folder in (seeded, bare, doctored):
+        folder.mkdir()
+    home = tmp_path / "machine-cache"
+    assert seed_unicode_tables(seeded, home=home)
+    where = os.path.join(".hypothesis", "unicode_data", unicodedata.unidata_version)
+    names = sorted(os.listdir(seeded / where))
+    assert names == ["charmap.json.gz", "codec-v2-utf-8.json.gz"]
+    machine = home / "unicode_data" / unicodedata.unidata_version
+    assert all((seeded / where / n).read_bytes() == (machine / n).read_bytes() for n in names)
+
+    assert _draw_text_in(seeded) == _draw_text_in(bare)
+    assert (bare / where / "codec-v2-utf-8.json.gz").exists(), "unseeded, the kernel computes the table"
+
+    import gzip
+    import json
+
+    assert seed_unicode_tables(doctored, home=home)
+    with gzip.open(doctored / where / "codec-v2-utf-8.json.gz", "wt") as f:
+        json.dump([[[97, 99]], []], f)  # "utf-8" can encode a, b and c only
+    drawn = "".join(t[0] for t in eval(_draw_text_in(doctored)))  # noqa: S307 - our own repr
+    assert drawn and set(drawn) <= set("abc")
+
+
+def test_unicode_tables_fail_safe(tmp_path):
+    """A machine cache that cannot be written leaves the kernel to compute the tables itself."""
+    from mastery.draws import seed_unicode_tables
+
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("x")
+    assert seed_unicode_tables(tmp_path, home=blocked) is False
+
+
+FAILING = """
+import sys
+{prepare}
+from hypothesis import given, settings, strategies as st
+calls = []
+
+
+def traced():
+    if sys.gettrace() is not None:
+        return True
+    monitoring = getattr(sys, "monitoring", None)
+    return bool(monitoring and any(monitoring.get_tool(i) for i in range(6)))
+
+
+@settings(max_examples=80, derandomize=True, database=None, deadline=None)
+@given(st.lists(st.integers(0, 1000), max_size=8), st.text(max_size=5))
+def prop(xs, s):
+    calls.append(traced())
+    assert sum(xs) < 900 or len(s) < 1, f"sum {{sum(xs)}} with {{s!r}}"
+try:
+    prop()
+except AssertionError as e:
+    print(repr((str(e).splitlines()[0], sum(calls), len(calls))))
+"""
+
+
+def _failing_run(prepare: str) -> tuple:
+    out = subprocess.run([sys.executable, "-c", FAILING.format(prepare=prepare)], capture_output=True,
+                         text=True, check=True, env={**os.environ, "PYTHONHASHSEED": "0"}).stdout
+    return eval(out)  # noqa: S307 - our own repr
+
+
+def test_the_graded_kernel_skips_only_hypothesis_explain_phase():
+    """A failing property test in a graded kernel ends with the same error, shrunk to the same
+    example, as anywhere else; but Hypothesis does not run the shrinking under its line tracer
+    (which only feeds the explain phase's notes, never reported by a hidden test): the work the
+    grading profile saves. A test that sets its own phases keeps them."""
+    error, traced, calls = _failing_run("from mastery.grading.sandbox import kernel; kernel.prepare()")
+    plain_error, plain_traced, plain_calls = _failing_run(
+        "from mastery.draws import blind_hypothesis_on_import; blind_hypothesis_on_import()")
+    assert error == plain_error and calls == plain_calls, ((error, calls), (plain_error, plain_calls))
+    assert plain_traced > 0, "Hypothesis no longer traces while shrinking: the profile can go"
+    assert traced == 0, f"{traced} of {calls} runs of the test were traced in the graded kernel"

@@ -1,6 +1,10 @@
-"""The nbgrader docs course's discipline: every source notebook passes its own tests, every
-generated release passes none, and the committed exercises/ is exactly what nbgrader
-generates from solutions/."""
+"""The nbgrader docs course's discipline: every generated release passes none of its tests
+(`nbgrader validate --invert`), and the committed exercises/ is exactly what nbgrader generates
+from solutions/. That every source notebook passes its own tests is proven where it matters, by
+nbgrader's autograde in the grading sandbox: tests/grading/test_autograde_pipeline.py gives each
+reference solution (its answers in the released notebook, hidden tests included) full marks, test
+cell by test cell. Running each source notebook a second time here, outside the sandbox, proved
+nothing more and cost about 170 s of the suite's 30 minutes (issue 18)."""
 
 from __future__ import annotations
 
@@ -47,11 +51,9 @@ def test_every_lesson_has_an_exercise_and_back():
 @pytest.mark.slow
 @pytest.mark.usefixtures("local_aws")
 @pytest.mark.parametrize("nb", SOLUTIONS, ids=[p.name for p in SOLUTIONS])
-def test_solution_passes_and_release_fails_its_tests(nb):
+def test_release_fails_its_tests(nb):
     from nbgrader.validator import Validator
 
-    solved = Validator(ignore_checksums=True).validate(str(nb))
-    assert not solved.get("failed") and not solved.get("type_changed"), solved
     release = paths.exercises_dir() / nb.parent.name / nb.name
     inverted = Validator(invert=True).validate(str(release))
     # hidden test cells are empty in the release: they pass trivially and prove nothing

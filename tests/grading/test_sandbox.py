@@ -45,6 +45,15 @@ def test_the_sandbox_keeps_the_kernel_in_its_folder(tmp_path):
     assert "landlock-abi-" in out[4]
 
 
+def test_the_kernel_starts_with_hypothesis_unicode_tables(tmp_path):
+    """Seeded by the wrapper (mastery.draws.seed_unicode_tables): st.text() in a graded kernel does
+    not compute the utf-8 table over every code point (1.2 CPU-s) in every grading."""
+    out = run(["import os, unicodedata\n"
+               "where = os.path.join('.hypothesis', 'unicode_data', unicodedata.unidata_version)\n"
+               "print(sorted(os.listdir(where)))"], tmp_path)
+    assert "codec-v2-utf-8.json.gz" in out[0] and "charmap.json.gz" in out[0], out[0]
+
+
 def test_without_the_sandbox_the_same_attacks_succeed(tmp_path):
     out = run(attacks(tmp_path / "outside.txt"), tmp_path, sandbox=False)
     assert "PermissionError" not in out[1] and '"cells"' in out[1]

@@ -11,7 +11,8 @@ its own to terminate instead of looking for them where it may not look.
 
 Hidden tests that draw with Hypothesis must meet the same cases whether the course is installed
 editable (CI) or from a wheel: the kernel's Hypothesis is blind to literals of local modules
-(:func:`mastery.draws.blind_hypothesis_on_import`).
+(:func:`mastery.draws.blind_hypothesis_on_import`); failing ones do not pay for Hypothesis's explain
+phase, whose notes no hidden test reports (:func:`mastery.draws.grading_profile_on_import`).
 """
 
 from __future__ import annotations
@@ -26,10 +27,11 @@ def prepare() -> None:
         del sys.path[0]
     from ipykernel.kernelbase import Kernel
 
-    from mastery.draws import blind_hypothesis_on_import
+    from mastery.draws import blind_hypothesis_on_import, grading_profile_on_import
 
     Kernel._process_children = lambda self: []  # the grader reaps them (see the module docstring)
     blind_hypothesis_on_import()
+    grading_profile_on_import()
 
 
 def main() -> None:

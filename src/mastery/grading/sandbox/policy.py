@@ -131,6 +131,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--file-mb", type=int, default=256)
     opts, cmd = ap.parse_args(argv[:cut]), argv[cut + 1:]
     work = Path(opts.workdir)
+    # Hypothesis's Unicode tables, computed once per machine, not once per graded kernel (see
+    # mastery.draws); before the environment below points the caches at the kernel's own HOME
+    from mastery.draws import seed_unicode_tables
+
+    seed_unicode_tables(work)
     home = work / ".home"
     home.mkdir(parents=True, exist_ok=True)
     os.environ.update(HOME=str(home), TMPDIR=str(home), IPYTHONDIR=str(home / ".ipython"),
