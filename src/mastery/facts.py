@@ -69,6 +69,7 @@ SQS_FIFO_DEDUP = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDe
 SAGEMAKER_CONTAINER = "https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-inference-code.html"
 SEC_17A4 = "https://www.ecfr.gov/current/title-17/chapter-II/part-240/section-240.17a-4"
 MIFID2_DELEGATED = "https://eur-lex.europa.eu/eli/reg_del/2017/565/oj"
+MIFIR = "https://eur-lex.europa.eu/eli/reg/2014/600/oj"
 S3_OBJECT_LOCK = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html"
 
 
@@ -348,9 +349,9 @@ _ROWS = [
          "the first 2 easily accessible",
          SEC_17A4, checked="2026-12-02"),
     Fact("mifid2_record_retention_years", 5,
-         "years an investment firm retains its records "
-         "(Commission Delegated Regulation (EU) 2017/565, Art. 72(1))",
-         MIFID2_DELEGATED, checked="2026-12-02"),
+         "years an investment firm keeps the data of all its orders and transactions at the competent "
+         "authority's disposal (MiFIR, Regulation (EU) No 600/2014, Art. 25(1))",
+         MIFIR, checked="2026-12-02"),
 ]
 
 FACTS: dict[str, Fact] = {f.name: f for f in _ROWS}
