@@ -19,7 +19,7 @@ RUNS = {
     "lost": dict(n=24, seed=2420, prefix="lost", risky=0.15),
     "once": dict(n=14, seed=2430, prefix="once", duplicates=0.5),
     "redrive": dict(n=10, seed=2460, prefix="redrive", duplicates=0.0, risky=0.0),
-    "audit": dict(n=10, seed=2440, prefix="audit", duplicates=0.2),
+    "audit": dict(n=10, seed=2440, prefix="audit", duplicates=0.2, risky=0.2),
 }
 
 
