@@ -67,6 +67,10 @@ APIGW_THROTTLING = "https://docs.aws.amazon.com/apigateway/latest/developerguide
 APIGW_USAGE_PLANS = "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html"
 SQS_FIFO_DEDUP = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues-exactly-once-processing.html"
 SAGEMAKER_CONTAINER = "https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-inference-code.html"
+SEC_17A4 = "https://www.ecfr.gov/current/title-17/chapter-II/part-240/section-240.17a-4"
+MIFID2_DELEGATED = "https://eur-lex.europa.eu/eli/reg_del/2017/565/oj"
+MIFIR = "https://eur-lex.europa.eu/eli/reg/2014/600/oj"
+S3_OBJECT_LOCK = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html"
 
 
 @dataclass(frozen=True)
@@ -335,6 +339,19 @@ _ROWS = [
          SQS_FIFO_DEDUP, mention=(r"(?i)deduplication interval",), says=r"5 minutes|300 s"),
     Fact("sagemaker_container_response_s", 60,
          "seconds a real-time endpoint's model container has to answer an invocation", SAGEMAKER_CONTAINER),
+    # ---- week 24: record keeping for a trading workflow
+    Fact("sec_17a4_blotter_retention_years", 6,
+         "years a broker-dealer preserves its blotters and ledgers (SEC Rule 17a-4(a)), "
+         "the first 2 easily accessible",
+         SEC_17A4, checked="2026-12-02"),
+    Fact("sec_17a4_order_ticket_retention_years", 3,
+         "years a broker-dealer preserves order tickets and communications (SEC Rule 17a-4(b)), "
+         "the first 2 easily accessible",
+         SEC_17A4, checked="2026-12-02"),
+    Fact("mifid2_record_retention_years", 5,
+         "years an investment firm keeps the data of all its orders and transactions at the competent "
+         "authority's disposal (MiFIR, Regulation (EU) No 600/2014, Art. 25(1))",
+         MIFIR, checked="2026-12-02"),
 ]
 
 FACTS: dict[str, Fact] = {f.name: f for f in _ROWS}

@@ -774,3 +774,40 @@ def test_week19_trusted_check_catches_duplicates_hidden_by_a_wrapped_client(tmp_
     assert "TrustedCheckFailed" in text and "on the backend" in text
     assert "more than once" in text or "left invisible" in text   # the repeats hidden, or still in flight
     assert "the alert queue after" not in text, "the kernel-side test was not fooled: it proves nothing"
+
+
+@pytest.mark.usefixtures("local_aws")
+def test_week24_checks_read_fills_settlements_audit_and_dlq_themselves():
+    """Week 24: the checks recompute each run's seeded stream and read the run's tables, audit
+    bucket and DLQ with the grader's clients (the plumbing test exercises each check's failures;
+    here: a run that was never made fails every check, whatever the kernel reported)."""
+    from mastery.weeks.w24_trading_under_fire import checks
+
+    ctx = integrity.Context("24-trading-under-fire", f"w24-{uuid.uuid4().hex[:6]}")
+    for grade_id, check in checks.TRUSTED.items():
+        assert _run(check, ctx) is not None, f"{grade_id}: a run that never happened passed"
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("local_aws")
+def test_week24_trusted_check_catches_a_double_fill_hidden_from_the_kernel(tmp_path):
+    """Week 24: process_order sends every new order to the exchange twice, and the learner's cell
+    makes the week package's read-back report only the first fill of each order: the kernel's
+    test-exactly-once is fooled, the trusted check (its own process, its own module) counts two."""
+    month, nb_name = "month-06", "24-trading-under-fire.ipynb"
+    bad = submissions.reference_submission(month, nb_name)
+    c = _cell(bad, "workflow")
+    c.source += ("\n\n_process_order = process_order\n\n\ndef process_order(order, deps):\n"
+                 "    fresh = _state(deps, order['order_id']) is None\n"
+                 "    result = _process_order(order, deps)\n"
+                 "    if fresh and result.get('status') == 'FILLED':\n"
+                 "        deps.exchange.execute(order['order_id'], order)   # a second fill nobody returns\n"
+                 "    return result\n\n\n"
+                 "_orders_by_key = trading.orders_by_key\n"
+                 "trading.orders_by_key = lambda table, prefix, ddb=None: {\n"
+                 "    k: v[:1] for k, v in _orders_by_key(table, prefix, ddb=ddb).items()}\n")
+    cells, out = _graded(tmp_path, month, nb_name, "faker", bad)
+    assert cells["test-exactly-once"][0] == 0
+    text = json.dumps(_cell(out, "test-exactly-once").outputs)
+    assert "TrustedCheckFailed" in text and "2 fill(s)" in text
+    assert "each order executed once and settled once" not in text, "the kernel-side test was not fooled"
