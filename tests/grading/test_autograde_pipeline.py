@@ -43,6 +43,7 @@ NEW_STANDARD: set[str] = {
     "16-analytics-quotas-cost",
     "23-chaos-experiments",
     "19-anomalies-on-the-stream",
+    "20-cold-path-and-scale",
 }
 
 
