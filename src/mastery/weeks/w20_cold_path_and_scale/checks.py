@@ -99,7 +99,8 @@ def malformed(ctx) -> None:
 
 
 def day_boundary(ctx) -> None:
-    rows, _, _, _ = _lake(ctx, "edge")
+    rows, twice, _, _ = _lake(ctx, "edge")
+    assert not twice, f"on the backend, edge/lake/ holds readings more than once: {twice[:3]}"
     got = {k: (v[0], v[2]) for k, v in rows.items()}
     want = {(d, s): (coldpath.parse_ts(ts), day) for d, s, ts, _, day in coldpath.EDGE}
     assert got == want, (f"on the backend, edge/lake/ holds {sorted(got.items())[:3]}..., "
