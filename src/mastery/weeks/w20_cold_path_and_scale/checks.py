@@ -82,19 +82,19 @@ def layout(ctx) -> None:
                            f"{misplaced[:3]}")
 
 
-def malformed(ctx) -> None:
+def malformed(ctx, name: str = "main") -> None:
     s3, bucket = _bucket(ctx)
     got = []
-    for key in _keys(s3, bucket, "main/errors/"):
+    for key in _keys(s3, bucket, f"{name}/errors/"):
         for line in s3.get_object(Bucket=bucket, Key=key)["Body"].read().splitlines():
             try:
                 e = json.loads(line)
                 got.append((e.get("key"), e.get("line")))
             except (ValueError, AttributeError):
                 got.append(("unreadable", None))
-    want = coldpath.expected_errors(coldpath.graded("main"))
+    want = coldpath.expected_errors(coldpath.graded(name))
     assert len(got) == len(set(got)) and set(got) == want, (
-        f"on the backend, main/errors/ reports {len(got)} lines ({len(set(got))} distinct), not the feed's "
+        f"on the backend, {name}/errors/ reports {len(got)} lines ({len(set(got))} distinct), not the feed's "
         f"{len(want)} malformed lines once each")
 
 
@@ -105,6 +105,11 @@ def day_boundary(ctx) -> None:
     want = {(d, s): (coldpath.parse_ts(ts), day) for d, s, ts, _, day in coldpath.EDGE}
     assert got == want, (f"on the backend, edge/lake/ holds {sorted(got.items())[:3]}..., "
                          "not the UTC instants and days")
+
+
+def throttled(ctx) -> None:
+    _rows_match(ctx, "slow")
+    malformed(ctx, "slow")
 
 
 def late_rerun(ctx) -> None:
@@ -119,5 +124,6 @@ TRUSTED = {
     "test-day-boundary": day_boundary,
     "test-late-rerun": late_rerun,
     "test-paging": lambda ctx: _rows_match(ctx, "page"),
+    "test-throttled": throttled,
     "test-midnight": lambda ctx: _rows_match(ctx, "mid"),
 }

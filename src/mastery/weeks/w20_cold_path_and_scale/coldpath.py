@@ -184,6 +184,8 @@ def graded(name: str) -> list[RawObject]:
     if name == "page":   # one line an object: more objects than a few (small) listing pages
         return feed(2003, 5, 26, prefix=prefix, start=NOV2, per_object=1, duplicates=0.0, late=0.0,
                     poison=0.0)
+    if name == "slow":
+        return feed(2004, 3, 8, prefix=prefix, start=NOV2, duplicates=0.2, late=0.0, poison=0.15)
     if name == "vis":
         return feed(11, 2, 5, prefix=prefix, start=NOV2, duplicates=0, late=0, poison=0)
     if name == "mid":
