@@ -44,6 +44,7 @@ NEW_STANDARD: set[str] = {
     "23-chaos-experiments",
     "19-anomalies-on-the-stream",
     "24-trading-under-fire",
+    "20-cold-path-and-scale",
 }
 
 
