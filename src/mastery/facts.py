@@ -67,6 +67,17 @@ APIGW_THROTTLING = "https://docs.aws.amazon.com/apigateway/latest/developerguide
 APIGW_USAGE_PLANS = "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html"
 SQS_FIFO_DEDUP = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues-exactly-once-processing.html"
 SAGEMAKER_CONTAINER = "https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-inference-code.html"
+SEC_17A4 = "https://www.ecfr.gov/current/title-17/chapter-II/part-240/section-240.17a-4"
+MIFID2_DELEGATED = "https://eur-lex.europa.eu/eli/reg_del/2017/565/oj"
+MIFIR = "https://eur-lex.europa.eu/eli/reg/2014/600/oj"
+S3_OBJECT_LOCK = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html"
+KINESIS_PRICING = "https://aws.amazon.com/kinesis/data-streams/pricing/"
+FIREHOSE_PRICING = "https://aws.amazon.com/firehose/pricing/"
+FIREHOSE_BUFFERING = "https://docs.aws.amazon.com/firehose/latest/dev/buffering-hints.html"
+FIREHOSE_PREFIXES = "https://docs.aws.amazon.com/firehose/latest/dev/s3-prefixes.html"
+FIREHOSE_LIMITS = "https://docs.aws.amazon.com/firehose/latest/dev/limits.html"
+ATHENA_PRICING = "https://aws.amazon.com/athena/pricing/"
+S3_LIST = "https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html"
 
 
 @dataclass(frozen=True)
@@ -335,6 +346,67 @@ _ROWS = [
          SQS_FIFO_DEDUP, mention=(r"(?i)deduplication interval",), says=r"5 minutes|300 s"),
     Fact("sagemaker_container_response_s", 60,
          "seconds a real-time endpoint's model container has to answer an invocation", SAGEMAKER_CONTAINER),
+    # ---- week 24: record keeping for a trading workflow
+    Fact("sec_17a4_blotter_retention_years", 6,
+         "years a broker-dealer preserves its blotters and ledgers (SEC Rule 17a-4(a)), "
+         "the first 2 easily accessible",
+         SEC_17A4, checked="2026-12-02"),
+    Fact("sec_17a4_order_ticket_retention_years", 3,
+         "years a broker-dealer preserves order tickets and communications (SEC Rule 17a-4(b)), "
+         "the first 2 easily accessible",
+         SEC_17A4, checked="2026-12-02"),
+    Fact("mifid2_record_retention_years", 5,
+         "years an investment firm keeps the data of all its orders and transactions at the competent "
+         "authority's disposal (MiFIR, Regulation (EU) No 600/2014, Art. 25(1))",
+         MIFIR, checked="2026-12-02"),
+    # ---- week 20: the cold path (prices us-east-1, checked 2026-12-02)
+    Fact("kinesis_provisioned_shard_hour_usd", 0.015, "USD per shard-hour, provisioned mode", KINESIS_PRICING,
+         checked="2026-12-02", mention=(r"(?i)shard-hour", r"(?i)provisioned"), says=r"0\.015\b"),
+    Fact("kinesis_put_payload_unit_per_million_usd", 0.014,
+         "USD per million PUT payload units (each record rounded up to 25 KB units), provisioned mode",
+         KINESIS_PRICING, checked="2026-12-02", mention=(r"(?i)PUT payload units?",), says=r"0\.014\b"),
+    Fact("kinesis_put_payload_unit_kb", 25, "KB: one PUT payload unit (a record's size rounded up to it)",
+         KINESIS_PRICING, checked="2026-12-02"),
+    Fact("kinesis_ondemand_stream_hour_usd", 0.04, "USD per stream-hour, on-demand mode", KINESIS_PRICING,
+         checked="2026-12-02", mention=(r"(?i)stream-hour",), says=r"0\.04\b"),
+    Fact("kinesis_ondemand_ingest_gb_usd", 0.08,
+         "USD per GB written, on-demand mode (each record rounded up to 1 KB)", KINESIS_PRICING,
+         checked="2026-12-02",
+         mention=(r"(?i)on-demand", r"(?i)per GB (?:written|ingested)|data-in"),
+         says=r"0\.08\b"),
+    Fact("kinesis_ondemand_retrieval_gb_usd", 0.04, "USD per GB read, on-demand mode", KINESIS_PRICING,
+         checked="2026-12-02"),
+    Fact("kinesis_ondemand_initial_write_mb_s", 4,
+         "MB per second a new on-demand stream takes before it scales (4,000 records/s)", KINESIS_QUOTAS,
+         checked="2026-12-02"),
+    Fact("firehose_ingest_gb_usd", 0.029,
+         "USD per GB ingested by Direct PUT, first 500 TB a month (each record rounded up to 5 KB)",
+         FIREHOSE_PRICING, checked="2026-12-02",
+         mention=(r"(?i)Firehose", r"(?i)per GB (?:ingested|of ingestion)|ingestion price"),
+         says=r"0\.029\b"),
+    Fact("firehose_record_rounding_kb", 5, "KB: Firehose bills each record's size rounded up to 5 KB",
+         FIREHOSE_PRICING, checked="2026-12-02"),
+    Fact("firehose_format_conversion_gb_usd", 0.018, "USD per GB converted to Parquet/ORC by Firehose",
+         FIREHOSE_PRICING, checked="2026-12-02",
+         mention=(r"(?i)Firehose", r"(?i)format conversion", r"(?i)\bper GB\b"),
+         says=r"0\.018\b"),
+    Fact("firehose_buffer_default_mib", 5, "MiB: default S3 buffering size (1 to 128 MiB)",
+         FIREHOSE_BUFFERING, checked="2026-12-02"),
+    Fact("firehose_buffer_default_s", 300, "seconds: default S3 buffering interval (0 to 900 s)",
+         FIREHOSE_BUFFERING, checked="2026-12-02"),
+    Fact("firehose_max_record_kib", 1000, "KiB: largest record Firehose accepts (before base64)",
+         FIREHOSE_LIMITS, checked="2026-12-02"),
+    Fact("s3_put_per_1000_usd", 0.005, "USD per 1,000 PUT, COPY, POST or LIST requests, S3 Standard",
+         S3_PRICING, checked="2026-12-02"),
+    Fact("s3_get_per_1000_usd", 0.0004, "USD per 1,000 GET requests, S3 Standard", S3_PRICING,
+         checked="2026-12-02"),
+    Fact("s3_list_max_keys", 1000, "keys returned by one ListObjectsV2 call at most", S3_LIST,
+         checked="2026-12-02"),
+    Fact("athena_tb_scanned_usd", 5.0, "USD per TB scanned by an Athena SQL query", ATHENA_PRICING,
+         checked="2026-12-02", mention=(r"(?i)Athena", r"(?i)per TB(?: of data)? scanned"),
+         says=r"5(?:\.00?)?\b"),
+    Fact("athena_min_scan_mb", 10, "MB: the least an Athena query is billed for", ATHENA_PRICING,
+         checked="2026-12-02"),
 ]
 
 FACTS: dict[str, Fact] = {f.name: f for f in _ROWS}

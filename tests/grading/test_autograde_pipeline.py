@@ -43,6 +43,8 @@ NEW_STANDARD: set[str] = {
     "16-analytics-quotas-cost",
     "23-chaos-experiments",
     "19-anomalies-on-the-stream",
+    "24-trading-under-fire",
+    "20-cold-path-and-scale",
 }
 
 

@@ -774,3 +774,135 @@ def test_week19_trusted_check_catches_duplicates_hidden_by_a_wrapped_client(tmp_
     assert "TrustedCheckFailed" in text and "on the backend" in text
     assert "more than once" in text or "left invisible" in text   # the repeats hidden, or still in flight
     assert "the alert queue after" not in text, "the kernel-side test was not fooled: it proves nothing"
+
+
+@pytest.mark.usefixtures("local_aws")
+def test_week24_checks_read_fills_settlements_audit_and_dlq_themselves():
+    """Week 24: the checks recompute each run's seeded stream and read the run's tables, audit
+    bucket and DLQ with the grader's clients (the plumbing test exercises each check's failures;
+    here: a run that was never made fails every check, whatever the kernel reported)."""
+    from mastery.weeks.w24_trading_under_fire import checks
+
+    ctx = integrity.Context("24-trading-under-fire", f"w24-{uuid.uuid4().hex[:6]}")
+    for grade_id, check in checks.TRUSTED.items():
+        assert _run(check, ctx) is not None, f"{grade_id}: a run that never happened passed"
+
+
+@pytest.mark.usefixtures("local_aws")
+def test_week20_checks_read_the_lake_themselves():
+    """Week 20: the checks list the learner's bucket (every page), read each Parquet file's schema
+    and rows with pyarrow and each error object, in the grading process: a correct lake passes; a
+    duplicate part file, a row in the wrong day, a float column and a missing error line each fail."""
+    import io
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from mastery.weeks.w20_cold_path_and_scale import checks, coldpath
+
+    learner = f"w20-{uuid.uuid4().hex[:6]}"
+    ctx = integrity.Context("20-cold-path-and-scale", learner)
+    s3 = aws.client("s3")
+    bucket = aws.ensure_bucket(aws.namespace(checks.EXERCISE, learner).name("lake"))
+
+    def write(name, rows, key="part-0", schema=None):
+        days = {}
+        for (device, seq), (t, temp) in rows.items():
+            row = {"device": device, "seq": seq, "ts": t, "temp_c": temp}
+            days.setdefault(coldpath.day(t), []).append(row)
+        for dt, part in days.items():
+            buf = io.BytesIO()
+            if schema is not None:
+                part = [dict(r, temp_c=float(r["temp_c"])) for r in part]
+            pq.write_table(pa.Table.from_pylist(part, schema=schema or coldpath.schema()), buf)
+            s3.put_object(Bucket=bucket, Key=f"{name}/lake/dt={dt}/{key}.parquet", Body=buf.getvalue())
+
+    assert "edge/lake/" in _run(checks.TRUSTED["test-day-boundary"], ctx)   # nothing there yet
+    edge = coldpath.expected_rows(coldpath.graded("edge"))
+    write("edge", edge)
+    assert _run(checks.TRUSTED["test-day-boundary"], ctx) is None
+    (k, (t, temp)), *_ = edge.items()
+    s3.put_object(Bucket=bucket, Key="edge/lake/dt=2026-11-01/part-0.parquet", Body=coldpath.parquet_bytes(
+        [{"device": k[0], "seq": k[1], "ts": t, "temp_c": temp}]))
+    assert "more than once" in _run(checks.TRUSTED["test-day-boundary"], ctx)
+
+    main = coldpath.graded("main")
+    write("main", coldpath.expected_rows(main))
+    assert _run(checks.TRUSTED["test-rows-once"], ctx) is None
+    assert _run(checks.TRUSTED["test-layout-schema"], ctx) is None
+    write("main", coldpath.expected_rows(main), key="part-again")       # a re-run that appended
+    assert "more than once" in _run(checks.TRUSTED["test-rows-once"], ctx)
+    write("main", coldpath.expected_rows(main), key="part-again",
+          schema=coldpath.schema().set(3, pa.field("temp_c", pa.float64())))
+    assert "schema" in _run(checks.TRUSTED["test-layout-schema"], ctx)
+
+    errors = sorted(coldpath.expected_errors(main))
+    lines = "".join(json.dumps({"key": k, "line": n}) + "\n" for k, n in errors)
+    s3.put_object(Bucket=bucket, Key="main/errors/all.jsonl", Body=lines.encode())
+    assert _run(checks.TRUSTED["test-malformed"], ctx) is None
+    s3.put_object(Bucket=bucket, Key="main/errors/all.jsonl", Body=lines.split("\n", 1)[1].encode())
+    assert "malformed" in _run(checks.TRUSTED["test-malformed"], ctx)
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("local_aws")
+def test_week24_trusted_check_catches_a_double_fill_hidden_from_the_kernel(tmp_path):
+    """Week 24: process_order sends every new order to the exchange twice, and the learner's cell
+    makes the week package's read-back report only the first fill of each order: the kernel's
+    test-exactly-once is fooled, the trusted check (its own process, its own module) counts two."""
+    month, nb_name = "month-06", "24-trading-under-fire.ipynb"
+    bad = submissions.reference_submission(month, nb_name)
+    c = _cell(bad, "workflow")
+    c.source += ("\n\n_process_order = process_order\n\n\ndef process_order(order, deps):\n"
+                 "    fresh = _state(deps, order['order_id']) is None\n"
+                 "    result = _process_order(order, deps)\n"
+                 "    if fresh and result.get('status') == 'FILLED':\n"
+                 "        deps.exchange.execute(order['order_id'], order)   # a second fill nobody returns\n"
+                 "    return result\n\n\n"
+                 "_orders_by_key = trading.orders_by_key\n"
+                 "trading.orders_by_key = lambda table, prefix, ddb=None: {\n"
+                 "    k: v[:1] for k, v in _orders_by_key(table, prefix, ddb=ddb).items()}\n")
+    cells, out = _graded(tmp_path, month, nb_name, "faker", bad)
+    assert cells["test-exactly-once"][0] == 0
+    text = json.dumps(_cell(out, "test-exactly-once").outputs)
+    assert "TrustedCheckFailed" in text and "2 fill(s)" in text
+    assert "each order executed once and settled once" not in text, "the kernel-side test was not fooled"
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("local_aws")
+def test_week20_trusted_check_catches_duplicates_hidden_by_a_wrapped_client(tmp_path):
+    """Week 20: a compaction that appends a new part file on every run (so a re-run duplicates
+    every row) rebinds the notebook's `s3` to a wrapper whose listings hide all but one part file
+    per partition: the kernel's tests, which list through `s3`, see each reading once and pass; the
+    trusted checks list the bucket with their own client and find the duplicates."""
+    month, nb_name = "month-05", "20-cold-path-and-scale.ipynb"
+    bad = submissions.reference_submission(month, nb_name)
+    c = _cell(bad, "compact")
+    fixed = 'Key=f"{lake_prefix}dt={dt}/part-00000.parquet"'
+    assert fixed in c.source
+    c.source = c.source.replace(fixed, 'Key=f"{lake_prefix}dt={dt}/part-{uuid.uuid4().hex}.parquet"')
+    c.source += (
+        "\n\n\nclass _Hiding:\n"
+        "    def __init__(self, real):\n"
+        "        self._real = real\n\n"
+        "    def __getattr__(self, name):\n"
+        "        return getattr(self._real, name)\n\n"
+        "    def list_objects_v2(self, **kw):\n"
+        "        out = self._real.list_objects_v2(**kw)\n"
+        "        seen, keep = set(), []\n"
+        "        newest = sorted(out.get('Contents', []), key=lambda o: (o['LastModified'], o['Size']))\n"
+        "        for o in reversed(newest):   # the last (and, in one second, the largest) part wins\n"
+        "            part = o['Key'].rsplit('/', 1)[0] if '/lake/' in o['Key'] else o['Key']\n"
+        "            if part not in seen:\n"
+        "                seen.add(part)\n"
+        "                keep.append(o)\n"
+        "        return {**out, 'Contents': keep}\n\n\n"
+        "s3 = _Hiding(s3)\n")
+    learner = f"hider{uuid.uuid4().hex[:6]}"
+    cells, out = _graded(tmp_path, month, nb_name, learner, bad)
+    assert cells["test-late-rerun"][0] == 0
+    text = json.dumps(_cell(out, "test-late-rerun").outputs)
+    assert "TrustedCheckFailed" in text and "on the backend" in text and "more than once" in text
+    assert "after three runs, readings stored more than once" not in text, (
+        "the kernel-side test was not fooled: it proves nothing")

@@ -54,6 +54,18 @@ def test_the_kernel_starts_with_hypothesis_unicode_tables(tmp_path):
     assert "codec-v2-utf-8.json.gz" in out[0] and "charmap.json.gz" in out[0], out[0]
 
 
+def test_the_kernel_reads_its_own_proc_self_and_not_the_graders(tmp_path):
+    """/proc/self is granted as written, so it is the kernel's own after the wrapper execs it
+    (DuckDB reads /proc/self/cgroup when it opens a database); resolved in the grader it was the
+    grader's /proc/<pid>: the kernel could not read its own and could read the grader's."""
+    import os
+
+    out = run(["import os; print('OWN', len(open('/proc/self/status').read()) > 0, os.getpid())",
+               f"print(open('/proc/{os.getpid()}/environ').read()[:40])"], tmp_path)
+    assert "OWN True" in out[0] and str(os.getpid()) not in out[0], out[0]
+    assert "PermissionError" in out[1], out[1]
+
+
 def test_without_the_sandbox_the_same_attacks_succeed(tmp_path):
     out = run(attacks(tmp_path / "outside.txt"), tmp_path, sandbox=False)
     assert "PermissionError" not in out[1] and '"cells"' in out[1]

@@ -43,6 +43,12 @@ class Policy:
         """Read-only paths, minus any that would expose a denied folder (an ancestor of it)."""
         out = []
         for p in self.read:
+            if str(p) == "/proc/self":
+                # kept as written: resolved here it would be the *grader's* /proc/<pid>; the
+                # launcher opens it itself and then execs the kernel, so it is the kernel's own
+                # (DuckDB, for one, reads /proc/self/cgroup when it opens a database: week 20)
+                out.append(Path(p))
+                continue
             try:
                 p = Path(p).resolve()
             except OSError:

@@ -215,12 +215,19 @@ class Exchange:
     ``price``); it returns the fill as a dict of JSON values.
 
     ``fail_before`` / ``fail_after``: how many of the next calls raise :class:`ExchangeDown`
-    before filling / after filling (the reply lost: the fill happened)."""
+    before filling / after filling (the reply lost: the fill happened).
+
+    ``script`` (week 24's fault schedules): one outcome per call, consumed in order, before the
+    counters above: ``"ok"``, ``"throttle"`` (a ``ThrottlingException``), ``"fail"`` (a 503) or
+    ``"down"`` (:class:`ExchangeDown` before the fill); none of them fills. ``latency``: a callable
+    giving each call's duration in seconds, by which the call moves ``clock`` forward."""
 
     def __init__(self, orders_table: str, clock: SimClock | None = None):
         self.table, self.clock = orders_table, clock or SimClock()
         self.calls, self.fills = 0, 0
         self.fail_before = self.fail_after = 0
+        self.script: list[str] = []
+        self.latency = None
         self._client, self._pid = None, None
 
     def _ddb(self):
@@ -237,6 +244,15 @@ class Exchange:
 
     def execute(self, key: str, order: dict) -> dict:
         self.calls += 1
+        if self.latency is not None:
+            self.clock.advance(self.latency())
+        outcome = self.script.pop(0) if self.script else "ok"
+        if outcome == "throttle":
+            raise throttle(operation="NewOrderSingle")
+        if outcome == "fail":
+            raise server_error(503, operation="NewOrderSingle")
+        if outcome == "down":
+            raise ExchangeDown("connection refused: the order never reached the exchange")
         if self.fail_before > 0:
             self.fail_before -= 1
             raise ExchangeDown("connection reset before the order reached the exchange")
