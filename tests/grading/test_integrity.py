@@ -29,6 +29,18 @@ def _graded(tmp_path, month: str, nb_name: str, learner: str, nb):
     return cells, nbformat.read(course.root / "autograded" / learner / month / nb_name, as_version=4)
 
 
+def _caught_by_the_check(cells, out, grade_id: str, says: str, kernel_says: str) -> str:
+    """``grade_id`` scored 0 through its trusted check (its output says ``says``), while the
+    kernel-side test was fooled (its own message ``kernel_says`` is absent: had the kernel caught
+    the trick, it would prove nothing about the check). Returns the cell's output text."""
+    assert cells[grade_id][0] == 0, grade_id
+    text = json.dumps(_cell(out, grade_id).outputs)
+    assert "TrustedCheckFailed" in text and says in text, text[:500]
+    assert kernel_says not in text, (
+        f"the kernel-side test was not fooled ({kernel_says!r}): the trick proves nothing")
+    return text
+
+
 def test_fingerprints_are_the_same_in_another_process():
     other = subprocess.run([sys.executable, "-c", "import json; from mastery.grading import integrity; "
                             "print(json.dumps(integrity.fingerprints()))"],
@@ -364,10 +376,7 @@ def test_week21_trusted_check_catches_a_double_fill_hidden_from_the_kernel(tmp_p
                  "    record = _record(key)\n"
                  "    return [json.loads(record['result']['S'])] if record and 'result' in record else []\n")
     cells, out = _graded(tmp_path, month, nb_name, "faker", bad)
-    assert cells["test-lost-reply"][0] == 0
-    text = json.dumps(_cell(out, "test-lost-reply").outputs)
-    assert "TrustedCheckFailed" in text and "more than one fill" in text
-    assert "must not fill again" not in text, "the kernel-side test was not fooled: the trick proves nothing"
+    _caught_by_the_check(cells, out, "test-lost-reply", "more than one fill", "must not fill again")
 
 
 @pytest.mark.usefixtures("local_aws")
@@ -537,11 +546,7 @@ def test_week15_trusted_check_catches_a_broadcast_hidden_from_the_kernel(tmp_pat
                  "    return [f for f in realtime.received(WIRE, connection_id, ddb=ddb)\n"
                  "            if connection_id.startswith(f['tenant'] + '-')]\n")
     cells, out = _graded(tmp_path, month, nb_name, "faker", bad)
-    assert cells["test-fan-out"][0] == 0
-    text = json.dumps(_cell(out, "test-fan-out").outputs)
-    assert "TrustedCheckFailed" in text and "on the backend" in text
-    assert "did not receive exactly their tenant" not in text, (
-        "the kernel-side test was not fooled: the trick proves nothing")
+    _caught_by_the_check(cells, out, "test-fan-out", "on the backend", "did not receive exactly their tenant")
 
 
 @pytest.mark.slow
@@ -574,10 +579,8 @@ def test_week22_trusted_check_reads_the_dlq_the_spec_names(tmp_path):
         "        sqs.send_message(QueueUrl=queue_url + '-view', MessageBody=body)\n"
         "    return report\n")
     cells, out = _graded(tmp_path, month, nb_name, "decoy", bad)
-    assert cells["test-dlq-contents"][0] == 0
-    text = json.dumps(_cell(out, "test-dlq-contents").outputs)
-    assert "TrustedCheckFailed" in text and "on the backend, the DLQ holds" in text
-    assert "messages: it holds" not in text, "the kernel-side test was not fooled: the trick proves nothing"
+    _caught_by_the_check(cells, out, "test-dlq-contents", "on the backend, the DLQ holds",
+                         "messages: it holds")
 
 
 @pytest.mark.usefixtures("local_aws")
@@ -683,11 +686,7 @@ def test_week23_trusted_check_reads_the_parameters_history_itself(tmp_path):
         "        return {**page, 'Parameters': ps}\n\n\n"
         "ssm = _RosyHistory()\n")
     cells, out = _graded(tmp_path, month, nb_name, "rosy", bad)
-    assert cells["test-stop-condition"][0] == 0
-    text = json.dumps(_cell(out, "test-stop-condition").outputs)
-    assert "TrustedCheckFailed" in text and "was left at" in text
-    assert "still restores every parameter" not in text, (
-        "the kernel-side test was not fooled: the trick proves nothing")
+    _caught_by_the_check(cells, out, "test-stop-condition", "was left at", "still restores every parameter")
 
 
 @pytest.mark.usefixtures("local_aws")
@@ -770,10 +769,8 @@ def test_week19_trusted_check_catches_duplicates_hidden_by_a_wrapped_client(tmp_
     cells, out = _graded(tmp_path, month, nb_name, learner, bad)
     for test in ("test-planted", "test-producer-duplicates", "test-batch-retry", "test-threshold"):
         assert cells[test][0] == 0, test
-    text = json.dumps(_cell(out, "test-planted").outputs)
-    assert "TrustedCheckFailed" in text and "on the backend" in text
+    text = _caught_by_the_check(cells, out, "test-planted", "on the backend", "the alert queue after")
     assert "more than once" in text or "left invisible" in text   # the repeats hidden, or still in flight
-    assert "the alert queue after" not in text, "the kernel-side test was not fooled: it proves nothing"
 
 
 @pytest.mark.usefixtures("local_aws")
@@ -863,10 +860,8 @@ def test_week24_trusted_check_catches_a_double_fill_hidden_from_the_kernel(tmp_p
                  "trading.orders_by_key = lambda table, prefix, ddb=None: {\n"
                  "    k: v[:1] for k, v in _orders_by_key(table, prefix, ddb=ddb).items()}\n")
     cells, out = _graded(tmp_path, month, nb_name, "faker", bad)
-    assert cells["test-exactly-once"][0] == 0
-    text = json.dumps(_cell(out, "test-exactly-once").outputs)
-    assert "TrustedCheckFailed" in text and "2 fill(s)" in text
-    assert "each order executed once and settled once" not in text, "the kernel-side test was not fooled"
+    _caught_by_the_check(cells, out, "test-exactly-once", "2 fill(s)",
+                         "each order executed once and settled once")
 
 
 @pytest.mark.slow
@@ -901,8 +896,6 @@ def test_week20_trusted_check_catches_duplicates_hidden_by_a_wrapped_client(tmp_
         "s3 = _Hiding(s3)\n")
     learner = f"hider{uuid.uuid4().hex[:6]}"
     cells, out = _graded(tmp_path, month, nb_name, learner, bad)
-    assert cells["test-late-rerun"][0] == 0
-    text = json.dumps(_cell(out, "test-late-rerun").outputs)
-    assert "TrustedCheckFailed" in text and "on the backend" in text and "more than once" in text
-    assert "after three runs, readings stored more than once" not in text, (
-        "the kernel-side test was not fooled: it proves nothing")
+    text = _caught_by_the_check(cells, out, "test-late-rerun", "on the backend",
+                                "after three runs, readings stored more than once")
+    assert "more than once" in text
