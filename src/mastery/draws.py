@@ -70,7 +70,7 @@ class _AfterImport(importlib.abc.MetaPathFinder):
         return None
 
 
-def _after_import(name: str, then) -> None:
+def after_import(name: str, then) -> None:
     """``then(module)`` at once when ``name`` is already imported, else when it is."""
     if name in sys.modules:
         then(sys.modules[name])
@@ -81,7 +81,7 @@ def _after_import(name: str, then) -> None:
 def blind_hypothesis_on_import() -> None:
     """From now on in this process, Hypothesis draws as if no local module were loaded: at once
     when it is already imported, else when it is (Hypothesis itself is not imported here)."""
-    _after_import(_PROVIDERS, _blind)
+    after_import(_PROVIDERS, _blind)
 
 
 GRADING_PROFILE = "mastery-grading"
@@ -100,7 +100,7 @@ def grading_profile_on_import() -> None:
     branches mattered (measured: 0.6–1.3 CPU-s for one failing hidden test that calls the local
     AWS). A hidden test reports its own message and never those notes, and the phase changes no
     verdict, no draw and no shrunk example. Tests that set ``phases`` themselves keep theirs."""
-    _after_import("hypothesis", _grading_profile)
+    after_import("hypothesis", _grading_profile)
 
 
 @contextlib.contextmanager
