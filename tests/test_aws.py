@@ -73,3 +73,36 @@ def test_unnamed_executions_do_not_collide():
     first, second = workflows.run(arn, {"n": 1}), workflows.run(arn, {"n": 2})
     assert first.arn != second.arn and second.output == {"n": 2}
     workflows.delete_state_machines(ns.prefix + "--")
+
+
+def _named_clients() -> set[str]:
+    """Every service the course's code, lessons and exercises create a client for."""
+    import re
+
+    from mastery import paths
+
+    found = set()
+    roots = [paths.course_root() / d for d in ("src", "notebooks", "solutions")]
+    for root in roots:
+        for p in [*root.rglob("*.py"), *root.rglob("*.ipynb")]:
+            found |= set(re.findall(r'client\(\\?"([a-z0-9-]+)\\?"', p.read_text(errors="replace")))
+    return found
+
+
+def test_services_free_localstack_lacks_go_to_the_sidecar(monkeypatch):
+    """On LocalStack, a client for a service of SIDECAR_SERVICES talks to the embedded emulator
+    one port up; every other client to LocalStack itself. The paid-tier services the course
+    calls (FIS in week 23, API Gateway v2 and SageMaker runtime in lessons) are among them."""
+    from mastery import backend
+
+    used = _named_clients()
+    paid = {"budgets", "fis", "apigatewayv2", "apigatewaymanagementapi", "sagemaker-runtime"}
+    assert paid <= used, f"the scan missed services the course is known to call: {paid - used}"
+    assert paid <= backend.SIDECAR_SERVICES
+
+    monkeypatch.setenv("MASTERY_PORT", "4700")
+    localstack = backend.Health("localstack", backend.endpoint(4700))
+    monkeypatch.setattr(backend, "require", lambda p=None: localstack)
+    monkeypatch.setattr(aws, "_session", lambda: pytest.fail("a sidecar service went to LocalStack"))
+    for service in sorted(backend.SIDECAR_SERVICES & used):
+        assert aws.client(service).meta.endpoint_url == "http://127.0.0.1:4701", service

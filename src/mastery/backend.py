@@ -7,9 +7,9 @@ there is the backend:
 * otherwise ``mastery up`` starts the **embedded emulator** (``mastery.emulator``, a moto
   server) as a background process with a pid file and a log in the state directory.
 
-When LocalStack is the backend, the few services free LocalStack lacks (Budgets, Cost
-Explorer) are served by a second embedded emulator one port up (the *sidecar*), so every
-exercise runs on both backends.
+When LocalStack is the backend, the services free LocalStack lacks (Budgets, Cost Explorer, FIS,
+API Gateway v2, SageMaker runtime: :data:`SIDECAR_SERVICES`) are served by a second embedded
+emulator one port up (the *sidecar*), so every exercise runs on both backends.
 
 Every failure raises :class:`BackendError` whose message says what happened and the
 command that fixes it.
@@ -35,8 +35,14 @@ from mastery.errors import MasteryError
 HOST = "127.0.0.1"
 DEFAULT_PORT = 4566
 START_TIMEOUT_S = 60.0
-# Services the embedded emulator must serve even when LocalStack is the backend.
-SIDECAR_SERVICES = frozenset({"budgets", "ce"})
+# Services the embedded emulator must serve even when LocalStack is the backend: the ones the
+# course calls that free LocalStack (4.14.0, the pinned image) does not serve. Budgets and Cost
+# Explorer (weeks 9, 10); FIS (week 23: "FIS experiment emulation is part of LocalStack
+# Enterprise", docs.localstack.cloud/aws/services/fis, checked 2026-12-02); API Gateway v2 and its
+# WebSocket management API (week 15's lesson) and SageMaker runtime (week 19's lesson), paid tiers;
+# Cognito, ElastiCache and RDS, paid tiers, named here so a future week gets the sidecar too.
+SIDECAR_SERVICES = frozenset({"budgets", "ce", "fis", "apigatewayv2", "apigatewaymanagementapi",
+                              "sagemaker-runtime", "cognito-idp", "elasticache", "rds"})
 
 
 class BackendError(MasteryError, RuntimeError):
