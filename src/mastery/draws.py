@@ -28,13 +28,14 @@ draws are the same with or without them (``tests/test_draws.py``).
 from __future__ import annotations
 
 import contextlib
-import importlib.abc
 import os
 import shutil
 import subprocess
 import sys
 import unicodedata
 from pathlib import Path
+
+from mastery.imports import after_import
 
 _PROVIDERS = "hypothesis.internal.conjecture.providers"
 
@@ -44,38 +45,6 @@ def _blind(providers) -> None:
 
     providers._get_local_constants = Constants  # an empty set of constants, every time
     providers.CONSTANTS_CACHE.cache.clear()
-
-
-class _AfterImport(importlib.abc.MetaPathFinder):
-    """Finds module ``name`` with the finders after it and calls ``then(module)`` once the module
-    has run (a post-import hook; the import system has none of its own)."""
-
-    def __init__(self, name: str, then) -> None:
-        self.name, self.then = name, then
-
-    def find_spec(self, name, path, target=None):
-        if name != self.name:
-            return None
-        for finder in sys.meta_path[sys.meta_path.index(self) + 1:]:
-            spec = finder.find_spec(name, path, target) if hasattr(finder, "find_spec") else None
-            if spec is not None and spec.loader is not None and hasattr(spec.loader, "exec_module"):
-                run = spec.loader.exec_module
-
-                def exec_module(module, _run=run):
-                    _run(module)
-                    self.then(module)
-
-                spec.loader.exec_module = exec_module
-                return spec
-        return None
-
-
-def after_import(name: str, then) -> None:
-    """``then(module)`` at once when ``name`` is already imported, else when it is."""
-    if name in sys.modules:
-        then(sys.modules[name])
-    elif not any(isinstance(f, _AfterImport) and f.name == name for f in sys.meta_path):
-        sys.meta_path.insert(0, _AfterImport(name, then))
 
 
 def blind_hypothesis_on_import() -> None:

@@ -49,7 +49,7 @@ def short_retry_waits_on_import(scale: float = RETRY_WAIT_SCALE) -> None:
     attempts, what each sends and the error after the last are botocore's own; no hidden test
     times a retry (the exercises that teach backoff run it on a simulated clock), and the
     emulator's faults count calls, not seconds."""
-    from mastery.draws import after_import
+    from mastery.imports import after_import
 
     def scaled(endpoint) -> None:
         endpoint.time = _ScaledSleep(scale)
