@@ -185,3 +185,28 @@ def test_the_graded_kernel_skips_only_hypothesis_explain_phase():
     assert error == plain_error and calls == plain_calls, ((error, calls), (plain_error, plain_calls))
     assert plain_traced > 0, "Hypothesis no longer traces while shrinking: the profile can go"
     assert traced == 0, f"{traced} of {calls} runs of the test were traced in the graded kernel"
+
+
+def test_without_shrinking_a_failing_test_still_fails_sooner_and_only_when_the_grader_asks():
+    """``GuardedExecute.hypothesis_shrink = False`` (the course's tests of wrong answers): the
+    graded kernel's Hypothesis reports the first failing example it finds, so the test fails as it
+    would (the same assertion), after fewer runs. Without the grader's switch the example is
+    shrunk as before."""
+    from mastery.draws import NO_SHRINK
+
+    kernel = "from mastery.grading.sandbox import kernel; kernel.prepare()"
+    shrunk, _, shrunk_calls = _failing_run(kernel)
+    os.environ[NO_SHRINK] = "1"
+    try:
+        first, _, first_calls = _failing_run(kernel)
+    finally:
+        del os.environ[NO_SHRINK]
+    assert again_shrunk(kernel) == (shrunk, shrunk_calls), "the switch outlived its grading"
+    assert first.startswith("sum ") and shrunk.startswith("sum "), (first, shrunk)
+    assert first_calls < shrunk_calls, (first_calls, shrunk_calls)
+    assert first != shrunk, "the first failing example was already the shrunk one: pick a test that shrinks"
+
+
+def again_shrunk(prepare: str) -> tuple:
+    error, _, calls = _failing_run(prepare)
+    return error, calls

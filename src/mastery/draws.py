@@ -54,12 +54,16 @@ def blind_hypothesis_on_import() -> None:
 
 
 GRADING_PROFILE = "mastery-grading"
+# Set in a graded kernel's environment by the grader (``GuardedExecute.hypothesis_shrink = False``):
+# Hypothesis reports the first failing example it finds instead of shrinking it first
+NO_SHRINK = "MASTERY_HYPOTHESIS_NO_SHRINK"
 
 
 def _grading_profile(hypothesis) -> None:
     from hypothesis import Phase, settings
 
-    settings.register_profile(GRADING_PROFILE, phases=[p for p in Phase if p != Phase.explain])
+    skip = {Phase.explain} | ({Phase.shrink} if os.environ.get(NO_SHRINK) == "1" else set())
+    settings.register_profile(GRADING_PROFILE, phases=[p for p in Phase if p not in skip])
     settings.load_profile(GRADING_PROFILE)
 
 
@@ -68,7 +72,9 @@ def grading_profile_on_import() -> None:
     is shrunk, that phase runs the example again under a line tracer to add notes on which
     branches mattered (measured: 0.6–1.3 CPU-s for one failing hidden test that calls the local
     AWS). A hidden test reports its own message and never those notes, and the phase changes no
-    verdict, no draw and no shrunk example. Tests that set ``phases`` themselves keep theirs."""
+    verdict, no draw and no shrunk example. Tests that set ``phases`` themselves keep theirs.
+    Where the grader asks (:data:`NO_SHRINK`), it skips the *shrink* phase too: a failing example
+    fails the test whether or not it is shrunk first, so the verdict is the same."""
     after_import("hypothesis", _grading_profile)
 
 

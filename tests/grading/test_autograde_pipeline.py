@@ -7,15 +7,25 @@ Every submission this run selected (reference, release, wrong and right answers 
 month) is one learner of one throwaway course folder (its own gradebook), graded once, in one
 batch, by the course's parallel cohort autograde (``cohort.grade_in_parallel``: worker
 processes, each with its own embedded emulator emptied between learners, the grading sandbox).
-Each test then reads its own learner's outcome and scores. The tests share an xdist group, so
+Each test then reads its own learner's outcome and scores.
+
+A wrong answer's verdict is whether the test cells its header names score 0, so its grading
+does no work that cannot change that verdict: it stops after the last of those cells
+(``GuardedExecute.stop_after``: cells run in order, so they score as in a whole run; the cells
+after them are not run), and Hypothesis does not shrink the failing examples it finds
+(``GuardedExecute.hypothesis_shrink``: a test fails when an example fails, however small; the
+learner's feedback, which shows the shrunk example, is not what these tests read). References,
+right answers and untouched releases are graded whole, as a cohort's are. The tests share an xdist group, so
 under ``pytest -n`` the batch is graded once, on one test worker, with its own grading workers
 (``MASTERY_GRADING_WORKERS``, default 2). A patch that no longer applies fails its own test.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 
+import nbformat
 import pytest
 
 from mastery import paths
@@ -46,6 +56,20 @@ NEW_STANDARD: set[str] = {
     "24-trading-under-fire",
     "20-cold-path-and-scale",
 }
+
+
+def _last_named_cell(wa: submissions.AnswerPatch) -> str:
+    """The test cell of ``wa.loses`` that runs last in its notebook (its grading may stop there);
+    empty when a named cell is not in the notebook (its test then says so, on a whole run)."""
+    order = [c.metadata.get("nbgrader", {}).get("grade_id") for c in _source(wa.month, wa.notebook).cells]
+    if not wa.loses or any(name not in order for name in wa.loses):
+        return ""
+    return max(wa.loses, key=order.index)
+
+
+@functools.cache
+def _source(month: str, notebook: str):
+    return nbformat.read(paths.solutions_dir() / month / notebook, as_version=4)
 
 
 def _student(*parts):
@@ -84,7 +108,7 @@ class Batch:
         return test, month, notebook, student
 
     def grade(self, selected: list[tuple[str, dict]], workers: int) -> None:
-        jobs, taken = [], set()
+        jobs, taken, stops = [], set(), {}
         for test, params in selected:
             key = self.key(test, params)
             if key in self.learner:
@@ -103,10 +127,20 @@ class Batch:
                 continue
             self.course.submit(student, month, {notebook: nb})
             jobs.append((month, student))
-        for outcome in cohort.grade_in_parallel(self.course, jobs, workers):
+            if "wa" in params:
+                stops[(month, student)] = {"stop_after": _last_named_cell(params["wa"]),
+                                           "hypothesis_shrink": False}
+        for outcome in cohort.grade_in_parallel(self.course, jobs, workers, execute=stops):
             self.outcomes[outcome.student] = outcome
             if outcome.status == "graded":
                 self.scores[outcome.student] = self.course.score(outcome.assignment, outcome.student)
+
+    def not_run(self, test: str, **params) -> set[str]:
+        """The grade cells of this test's graded notebook that were not run (marked NotRun)."""
+        _, month, notebook, student = self.key(test, params)
+        nb = nbformat.read(self.course.root / "autograded" / student / month / notebook, as_version=4)
+        return {c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells
+                if any(o.get("ename") == "NotRun" for o in c.get("outputs", []))}
 
     def score(self, test: str, **params) -> cohort.Score:
         student = self.learner[self.key(test, params)]
@@ -155,9 +189,13 @@ def test_every_graded_notebook_has_five_wrong_answers():
 def test_wrong_answer_loses_points(batch, wa):
     score = batch.score("test_wrong_answer_loses_points", wa=wa)
     assert score.score < score.max_score, f"{wa.name} got full marks: {wa.why}"
+    assert wa.loses, f"{wa.path}: its header names no test cell it loses"
+    skipped = batch.not_run("test_wrong_answer_loses_points", wa=wa) & set(wa.loses)
+    assert not skipped, f"{wa.name}: {sorted(skipped)} lost their points without running"
     for test_cell in wa.loses:
         assert test_cell in score.cells, f"{wa.path}: no test cell {test_cell!r} in {wa.notebook}"
-        got, _ = score.cells[test_cell]
+        got, worth = score.cells[test_cell]
+        assert worth > 0, f"{wa.path}: {test_cell} is worth no points, so losing it proves nothing"
         assert got == 0, f"{wa.name} should lose {test_cell} ({wa.why}) but scored {got}"
 
 

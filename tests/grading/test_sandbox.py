@@ -83,6 +83,31 @@ def test_a_notebook_past_its_time_budget_stops(tmp_path):
     assert "NotRun" in out[1] and "time budget" in out[1]
 
 
+def test_stop_after_runs_the_notebook_up_to_that_cell_and_no_further(tmp_path):
+    def cells():
+        out = []
+        for gid in ("a", "b", "c", None):
+            cell = new_code_cell(f"print('ran {gid}')")
+            if gid:
+                cell.metadata["nbgrader"] = {"grade_id": gid, "grade": True, "points": 1}
+            out.append(cell)
+        return out
+
+    def outputs(**traits):
+        nb = new_notebook(cells=cells())
+        nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        (tmp_path / "s").mkdir(exist_ok=True)
+        nb, _ = sandbox.GuardedExecute(timeout=60, integrity=False, **traits).preprocess(
+            nb, {"metadata": {"path": str(tmp_path / "s")}})
+        return [" ".join(str(o.get(k, "")) for o in c.outputs for k in ("text", "ename", "evalue"))
+                for c in nb.cells]
+
+    stopped = outputs(stop_after="b")
+    assert "ran a" in stopped[0] and "ran b" in stopped[1]
+    assert all("NotRun" in o and "stop after b" in o and not o.startswith("ran") for o in stopped[2:])
+    assert [o.strip() for o in outputs()] == ["ran a", "ran b", "ran c", "ran None"]
+
+
 def test_output_is_capped_but_errors_are_kept(tmp_path):
     out = run(["print('y' * 500_000); raise ValueError('kept')"], tmp_path, max_output_chars=1000)
     assert "output truncated by the grader" in out[0] and len(out[0]) < 5000

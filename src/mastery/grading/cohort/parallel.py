@@ -155,14 +155,15 @@ def fresh_backend(port: int, reuse: bool) -> str:
 
 
 def grade_one(course: Course, assignment: str, student: str, port: int | None = None,
-              reuse: bool = False) -> GradeOutcome:
+              reuse: bool = False, execute: dict | None = None) -> GradeOutcome:
     """Autograde one learner's submission in ``course``, in this process, against an empty
     embedded emulator on ``port`` (``None``: the running backend), with the learner's
     namespace. ``reuse``: the emulator already on ``port`` is emptied and kept for the next
     learner (one per worker), otherwise a fresh one is started and stopped after. Unreadable
     notebooks score 0 and are reported; the learner's other notebooks are still graded, one by
     one (nbgrader alone would fail them all). If the emulator did not survive the grading, the
-    outcome is ``regrade`` and the scores are not to be trusted."""
+    outcome is ``regrade`` and the scores are not to be trusted. ``execute``: settings of the
+    grading step (``GuardedExecute``) for this learner only, e.g. ``stop_after``."""
     from nbgrader.utils import temp_attrs
 
     from mastery import backend
@@ -173,6 +174,8 @@ def grade_one(course: Course, assignment: str, student: str, port: int | None = 
     os.environ["MASTERY_LEARNER"] = student
     folder = course.root / "submitted" / student / assignment
     broken = unreadable_notebooks(folder)
+    saved = dict(course.cfg.GuardedExecute)
+    course.cfg.GuardedExecute.update(execute or {})
     try:
         if not broken:
             result = _autograde(course, assignment, student)
@@ -192,6 +195,8 @@ def grade_one(course: Course, assignment: str, student: str, port: int | None = 
                     status, errors[stem + ".ipynb"] = "failed", _tail(result)
     finally:
         os.environ.pop("MASTERY_LEARNER", None)
+        course.cfg.GuardedExecute.clear()
+        course.cfg.GuardedExecute.update(saved)
         after = backend.probe(port)
         if port is not None and not reuse:
             backend.down(port)
@@ -205,7 +210,8 @@ def grade_one(course: Course, assignment: str, student: str, port: int | None = 
 
 _NOTES = {"CellTimeoutError": "a cell ran past the per-cell time limit and was interrupted",
           "DeadKernelError": "the kernel stopped (exit, crash or out of memory); later cells were not run",
-          "NotRun": "cells were not run (the kernel stopped, or the notebook ran past its time budget)",
+          "NotRun": "cells were not run (the kernel stopped, the notebook ran past its time budget, or "
+                    "the grading was asked to stop after a cell)",
           "MemoryError": "a cell ran out of memory (the grader's limit)"}
 
 
@@ -226,20 +232,24 @@ def execution_notes(folder: Path) -> dict[str, str]:
     return out
 
 
-def _worker_grade(assignment: str, student: str) -> GradeOutcome:
+def _worker_grade(assignment: str, student: str, execute: dict | None = None) -> GradeOutcome:
     try:
-        return grade_one(_worker_course, assignment, student, port=_worker_port, reuse=_worker_reuse)
+        return grade_one(_worker_course, assignment, student, port=_worker_port, reuse=_worker_reuse,
+                         execute=execute)
     except Exception as e:  # one learner's trouble must not stop the others
         return GradeOutcome(student, "failed", 0.0, {"*": f"{type(e).__name__}: {e}"[:300]}, assignment)
 
 
 def grade_in_parallel(course: Course, jobs: list[tuple[str, str]], workers: int = 2,
-                      reuse: bool = True, on_done=None) -> list[GradeOutcome]:
+                      reuse: bool = True, on_done=None,
+                      execute: dict[tuple[str, str], dict] | None = None) -> list[GradeOutcome]:
     """Autograde ``jobs`` ((assignment, learner) pairs, several assignments allowed) in
     ``course`` with ``workers`` processes, each with its own embedded emulator (emptied between
     learners when ``reuse``, else one per learner). A worker that dies leaves its learner
-    marked ``regrade``. ``on_done(outcome)`` is called as each learner finishes. Returns the
-    outcomes in the order of ``jobs``."""
+    marked ``regrade``. ``on_done(outcome)`` is called as each learner finishes. ``execute``: job ->
+    settings of the grading step for that job only (the course's tests of wrong answers set
+    ``stop_after`` and ``hypothesis_shrink``; see ``GuardedExecute``). Returns the outcomes in the
+    order of ``jobs``."""
     import multiprocessing
     import shutil
     import tempfile
@@ -254,7 +264,8 @@ def grade_in_parallel(course: Course, jobs: list[tuple[str, str]], workers: int 
         with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=ctx, initializer=_worker_init,
                                  initargs=(str(course.root), course.timeout, course.late_policy,
                                            str(grader_dir), reuse)) as pool:
-            futures = {pool.submit(_worker_grade, a, s): (a, s) for a, s in jobs}
+            settings = execute or {}
+            futures = {pool.submit(_worker_grade, a, s, settings.get((a, s))): (a, s) for a, s in jobs}
             for f in as_completed(futures):
                 a, s = futures[f]
                 try:

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from nbgrader.preprocessors import Execute
-from traitlets import Bool, Integer, default
+from traitlets import Bool, Integer, Unicode, default
 
 from .policy import Policy, backend_ports, default_read_paths, wrap_command
 from .processes import become_subreaper, children, kill_new_children
@@ -32,6 +32,16 @@ class GuardedExecute(Execute):
     # nbclient waits 60 s for a kernel to start; on a busy grading machine (a cohort on every core)
     # the sandboxed kernel takes longer, and nbgrader then drops the whole submission as failed
     startup_timeout = Integer(300, help="Seconds a kernel may take to start").tag(config=True)
+    # A question about some test cells needs the notebook up to the last of them only: cells run in
+    # order, so what ran before is the same as in a whole run. The course's own tests set it for a
+    # wrong answer, whose verdict is the cells its header names; a cohort's grading never does.
+    stop_after = Unicode("", help="grade_id of the cell after which no cell is run (each later cell "
+                         "scores 0, marked NotRun); empty: run the whole notebook").tag(config=True)
+    # Hypothesis shrinks a failing example to a small one for the feedback; whether the test fails
+    # was settled when the example was found. The course's tests of wrong answers read verdicts only.
+    hypothesis_shrink = Bool(True, help="Hypothesis shrinks the failing examples of hidden tests (for "
+                             "the feedback); False: it reports the first one it finds, the same "
+                             "verdict, sooner").tag(config=True)
 
     @default("shutdown_kernel")
     def _immediate_shutdown(self):
@@ -66,6 +76,11 @@ class GuardedExecute(Execute):
         learner = saved_learner or learner_from_path(source)
         if learner:
             os.environ["MASTERY_LEARNER"] = learner
+        from mastery.draws import NO_SHRINK
+
+        saved_shrink = os.environ.pop(NO_SHRINK, None)
+        if not self.hypothesis_shrink:
+            os.environ[NO_SHRINK] = "1"  # read by the kernel's Hypothesis profile (mastery.draws)
         if self._trusted:
             from mastery.grading.integrity import Context
 
@@ -83,6 +98,9 @@ class GuardedExecute(Execute):
                 os.environ.pop("MASTERY_LEARNER", None)
             else:
                 os.environ["MASTERY_LEARNER"] = saved_learner
+            os.environ.pop(NO_SHRINK, None)
+            if saved_shrink is not None:
+                os.environ[NO_SHRINK] = saved_shrink
             meta["path"] = str(source)
             killed = kill_new_children(before)
             if killed:
@@ -131,6 +149,13 @@ class GuardedExecute(Execute):
         return out
 
     def preprocess_cell(self, cell, resources, index):
+        out = self._preprocess_cell(cell, resources, index)
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if self.stop_after and gid == self.stop_after and self._stopped is None:
+            self._stopped = f"the grading was asked to stop after {gid}, so this cell was not run"
+        return out
+
+    def _preprocess_cell(self, cell, resources, index):
         if cell.cell_type != "code":
             return cell, resources
         if self._stopped is None and time.monotonic() - self._t0 > self._budget:
