@@ -14,8 +14,9 @@ does no work that cannot change that verdict: it stops after the last of those c
 (``GuardedExecute.stop_after``: cells run in order, so they score as in a whole run; the cells
 after them are not run), and Hypothesis does not shrink the failing examples it finds
 (``GuardedExecute.hypothesis_shrink``: a test fails when an example fails, however small; the
-learner's feedback, which shows the shrunk example, is not what these tests read). References,
-right answers and untouched releases are graded whole, as a cohort's are. The tests share an xdist group, so
+learner's feedback, which shows the shrunk example, is not what these tests read). An untouched
+release is graded whole (every test must fail), without shrinking; references and right answers,
+whose tests pass, are graded as a cohort's are. The tests share an xdist group, so
 under ``pytest -n`` the batch is graded once, on one test worker, with its own grading workers
 (``MASTERY_GRADING_WORKERS``, default 2). A patch that no longer applies fails its own test.
 """
@@ -108,7 +109,7 @@ class Batch:
         return test, month, notebook, student
 
     def grade(self, selected: list[tuple[str, dict]], workers: int) -> None:
-        jobs, taken, stops = [], set(), {}
+        jobs, taken, settings = [], set(), {}
         for test, params in selected:
             key = self.key(test, params)
             if key in self.learner:
@@ -128,9 +129,11 @@ class Batch:
             self.course.submit(student, month, {notebook: nb})
             jobs.append((month, student))
             if "wa" in params:
-                stops[(month, student)] = {"stop_after": _last_named_cell(params["wa"]),
-                                           "hypothesis_shrink": False}
-        for outcome in cohort.grade_in_parallel(self.course, jobs, workers, execute=stops):
+                settings[(month, student)] = {"stop_after": _last_named_cell(params["wa"]),
+                                              "hypothesis_shrink": False}
+            elif test == "test_untouched_release_gets_zero":
+                settings[(month, student)] = {"hypothesis_shrink": False}
+        for outcome in cohort.grade_in_parallel(self.course, jobs, workers, execute=settings):
             self.outcomes[outcome.student] = outcome
             if outcome.status == "graded":
                 self.scores[outcome.student] = self.course.score(outcome.assignment, outcome.student)
