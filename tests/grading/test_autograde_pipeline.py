@@ -18,7 +18,9 @@ learner's feedback, which shows the shrunk example, is not what these tests read
 release is graded whole (every test must fail), without shrinking; references and right answers,
 whose tests pass, are graded as a cohort's are. The tests share an xdist group, so
 under ``pytest -n`` the batch is graded once, on one test worker, with its own grading workers
-(``MASTERY_GRADING_WORKERS``, default 2). A patch that no longer applies fails its own test.
+(``MASTERY_GRADING_WORKERS``, default 3: a grading waits for its kernel to start and for the
+emulator, so two workers left a fifth of a 2-core machine idle; measured in benchmarks/RESULTS.md).
+A patch that no longer applies fails its own test.
 """
 
 from __future__ import annotations
@@ -163,7 +165,7 @@ def batch(request, tmp_path_factory):
     selected = [(item.originalname, item.callspec.params) for item in request.session.items
                 if item.module is here and hasattr(item, "callspec")]
     b = Batch(c)
-    b.grade(selected, int(os.environ.get("MASTERY_GRADING_WORKERS", "2")))
+    b.grade(selected, int(os.environ.get("MASTERY_GRADING_WORKERS", "3")))
     return b
 
 
