@@ -210,3 +210,28 @@ def test_without_shrinking_a_failing_test_still_fails_sooner_and_only_when_the_g
 def again_shrunk(prepare: str) -> tuple:
     error, _, calls = _failing_run(prepare)
     return error, calls
+
+
+FIND = """
+{prepare}
+from hypothesis import find, settings, strategies as st
+print(repr((find(st.lists(st.integers(0, 1000), max_size=8), lambda xs: sum(xs) > 900,
+                 settings=settings(derandomize=True, database=None, max_examples=500)),
+            find(st.text(max_size=6), lambda t: len(t) > 3))))
+"""
+
+
+def test_without_shrinking_find_still_returns_the_smallest_example():
+    """A hidden test may check the learner's code on what ``find`` returns (week 11: "the smallest
+    template whose consumer is bounded only by MaximumConcurrency"), so the grader's switch must
+    not change it: ``find`` keeps its shrink phase."""
+    from mastery.draws import NO_SHRINK
+
+    def found(env):
+        script = FIND.format(prepare="from mastery.grading.sandbox import kernel; kernel.prepare()")
+        return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": "0", **env}).stdout
+
+    shrunk = found({})
+    assert shrunk == found({NO_SHRINK: "1"}), "find returned another example without shrinking"
+    assert "[" in shrunk and len(shrunk) < 40, shrunk  # small: it was shrunk
